@@ -1,0 +1,116 @@
+"""The main job: inputs -> extractions -> RDF -> Turtle + HTML, written atomically."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from .analyze import centrality, to_networkx
+from .extract import extract
+from .model import Extraction
+from .rdf import to_graph
+from .render import html
+from .sources import Skipped, input_files, read_inputs
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    entities: Counter = field(default_factory=Counter)
+    relations: Counter = field(default_factory=Counter)
+    triples: int = 0
+    seconds: float = 0.0
+    skipped: list[Skipped] = field(default_factory=list)
+    top: list = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+    def summary(self) -> str:
+        ents = ", ".join(f"{k} {v}" for k, v in sorted(self.entities.items()))
+        rels = ", ".join(f"{k} {v}" for k, v in sorted(self.relations.items()))
+        lines = [f"documents read: {self.documents}",
+                 f"entities: {ents or 'none'}",
+                 f"relations: {rels or 'none'}",
+                 f"triples: {self.triples}",
+                 f"seconds: {self.seconds:.2f}"]
+        if self.top:
+            lines.append("most central: " + ", ".join(f"{label} ({t})" for label, t, _ in self.top[:5]))
+        if self.skipped:
+            lines.append(f"skipped or repaired: {len(self.skipped)} (see skipped.jsonl)")
+            lines += [f"  {s}" for s in self.skipped[:10]]
+        return "\n".join(lines)
+
+
+def extract_all(inputs, problems: list[Skipped], *, min_confidence: float = 0.0,
+                progress=None) -> list[Extraction]:
+    out = []
+    for doc in read_inputs(inputs, problems):
+        try:
+            out.append(extract(doc, min_confidence))
+        except RecursionError:
+            problems.append(Skipped(doc.source or doc.id, None, "text too deeply nested to read"))
+        if progress:
+            progress(doc)
+    return out
+
+
+def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None) -> BuildReport:
+    started = time.perf_counter()
+    report = BuildReport()
+    extractions = extract_all(inputs, report.skipped, min_confidence=min_confidence, progress=progress)
+    g = to_graph(extractions)
+    report.documents = len(extractions)
+    _count(report, g, extractions)
+    G = to_networkx(g)
+    report.top = centrality(G)["top"]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with atomic_write(out / "graph.ttl") as fh:
+        fh.write(g.serialize(format="turtle"))
+    with atomic_write(out / "graph.html") as fh:
+        fh.write(html(G))
+    with atomic_write(out / "skipped.jsonl") as fh:
+        for s in report.skipped:
+            fh.write(json.dumps({"file": s.file, "line": s.line, "reason": s.reason,
+                                 "action": s.action}, ensure_ascii=False) + "\n")
+    report.outputs = [out / "graph.ttl", out / "graph.html", out / "skipped.jsonl"]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _count(report: BuildReport, g: Graph, extractions) -> None:
+    seen = set()
+    for ex in extractions:
+        for type_, label, _ in ex.names:
+            if (type_, label) not in seen:
+                seen.add((type_, label))
+                report.entities[type_] += 1
+        for f in ex.facts:
+            report.relations[type(f).__name__] += 1
+    report.triples = len(g)
+
+
+@contextmanager
+def atomic_write(path: Path):
+    """Write to a temporary file beside `path`, then rename: a crash leaves the old file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def count_inputs(inputs) -> int:
+    return len(input_files(inputs))

@@ -1,0 +1,93 @@
+"""`kg`: a thin command line over the pipeline. Options in, plain functions called,
+the project's own exceptions turned into one-line errors in one place."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import QueryError, ZhituError
+
+
+class Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except QueryError as err:
+            click.echo(f"Error: {err}", err=True)
+            ctx.exit(2)
+        except ZhituError as err:
+            raise click.ClickException(str(err)) from None
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg (zhitu)")
+def main():
+    """知图 Zhitu: Chinese news into a knowledge graph."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for graph.ttl, graph.html and skipped.jsonl.")
+@click.option("--min-confidence", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+              help="Drop facts whose confidence is below this.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any input was skipped or repaired.")
+def build(inputs, out_dir, min_confidence, strict):
+    """Read articles (.txt, .jsonl or folders) and write the knowledge graph."""
+    from .build import build as run_build, count_inputs
+    total = count_inputs(inputs)
+    show = sys.stderr.isatty()
+    with click.progressbar(length=total, label="extracting", file=sys.stderr,
+                           show_pos=True) if show else _NoBar() as bar:
+        report = run_build(inputs, out_dir, min_confidence=min_confidence,
+                           progress=lambda doc: bar.update(0 if ":" in (doc.source or "")[-8:] else 1))
+    click.echo(report.summary())
+    click.echo(f"wrote {', '.join(str(p) for p in report.outputs)}")
+    if strict and report.skipped:
+        raise SystemExit(1)
+
+
+class _NoBar:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n):
+        pass
+
+
+@main.command()
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.argument("sparql", required=False)
+@click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the query from a .rq file.")
+@click.option("--preset", help="Run a preset: entities, positions, signings, attendees, investments ...")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
+              help="Output format (default: table on a terminal, csv when piped).")
+@click.option("--allow-update", is_flag=True, help="Allow SPARQL UPDATE queries.")
+def query(graph_path, sparql, query_file, preset, fmt, allow_update):
+    """Run a SPARQL SELECT or ASK query (or a preset) over a built graph."""
+    from .query import format_rows, load_graph, run
+    from .resources import preset as preset_text
+    given = [x for x in (sparql, query_file, preset) if x]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of SPARQL, --file or --preset")
+    text = sparql or (query_file.read_text(encoding="utf-8") if query_file else preset_text(preset))
+    g = load_graph(graph_path)
+    cols, rows = run(g, text, allow_update=allow_update)
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    click.echo(format_rows(cols, rows, fmt), nl=False)
+
+
+@main.command()
+def presets():
+    """List the preset queries."""
+    from .resources import presets as found
+    for name, path in found().items():
+        first = path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+        click.echo(f"{name:<14}{first}")

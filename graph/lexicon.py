@@ -1,0 +1,59 @@
+"""Lexicons are data files in graph/lexicons (one entry a line, or TSV); loaded once."""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("graph").joinpath("lexicons", name).read_text(encoding="utf-8")
+    return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=None)
+def words(name: str) -> tuple[str, ...]:
+    """Entries of a one-per-line lexicon, longest first (for longest-match scans)."""
+    return tuple(sorted({ln.strip() for ln in _lines(name)}, key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=None)
+def table(name: str) -> dict[str, str]:
+    """A two-column TSV lexicon as a dict."""
+    out = {}
+    for ln in _lines(name):
+        key, _, value = ln.partition("\t")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def longest_at(text: str, i: int, entries: tuple[str, ...]) -> str | None:
+    """The longest entry that starts at text[i], if any (entries sorted longest first)."""
+    for w in entries:
+        if text.startswith(w, i):
+            return w
+    return None
+
+
+@lru_cache(maxsize=None)
+def surnames() -> tuple[str, ...]:
+    return words("surnames.txt")
+
+
+@lru_cache(maxsize=None)
+def titles() -> dict[str, str]:
+    return table("titles.tsv")
+
+
+@lru_cache(maxsize=None)
+def title_words() -> tuple[str, ...]:
+    return tuple(sorted(titles(), key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=None)
+def currencies() -> dict[str, str]:
+    return table("currencies.tsv")
+
+
+@lru_cache(maxsize=None)
+def places() -> dict[str, str]:
+    return table("places.tsv")

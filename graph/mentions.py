@@ -1,0 +1,437 @@
+"""Find mentions (spans with a type) in normalised text: organisations, places,
+titles, people, money, dates, agreements, projects. Matching only; no facts here."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from . import lexicon
+from .model import Mention
+from .numbers import find_dates, find_money
+from .segment import Token, tokens
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+QUOTES = "“”‘’「」『』《》〈〉\"'"
+PUNCT = set("，,。.;；:：!！?？、\n \t()（）[]【】") | set(QUOTES) | {"—", "…", "/", "|", "·"}
+LEVELS = "省市县区州"
+GOV_BODIES = ("人民政府", "人大常委会", "政府", "政协", "纪委", "委")
+# a place with its level, as in 江屿市 / 柏坪县; the place part is 2-4 Han characters
+PLACE_LEVEL = re.compile(r"([\u4e00-\u9fff]{2,4}?)([省市县区州])")
+DECLARED = re.compile(r"(?:以下简称|下称|简称|以下称)[:：]?[“\"「『]([^”\"」』]{1,20})[”\"」』]")
+QUOTED = re.compile(r"[“\"「『《]([^”\"」』》\n]{1,40})[”\"」』》]")
+AGREEMENT_HEADS = ("框架协议", "协议书", "协议", "合同书", "合同", "备忘录", "意向书", "谅解备忘录")
+
+
+def is_han(ch: str) -> bool:
+    return bool(ch) and "\u3400" <= ch <= "\u9fff"
+
+
+@dataclass
+class Scan:
+    """Working state for one document: the text, its tokens, and mentions found so far."""
+    text: str
+    toks: list[Token] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    orgs: dict[tuple[int, int], str] = field(default_factory=dict)  # span -> rule
+    aliases: dict[str, str] = field(default_factory=dict)  # short name -> full org name
+    persons: dict[tuple[int, int], str] = field(default_factory=dict)
+    titles: dict[tuple[int, int], str] = field(default_factory=dict)
+    places: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.toks = tokens(self.text)
+        self.starts = [t.start for t in self.toks]
+
+    def token_at(self, i: int) -> int:
+        """Index of the token containing character i."""
+        return max(0, bisect_right(self.starts, i) - 1)
+
+    def covered(self, start: int, end: int, *kinds: dict) -> bool:
+        return any(s < end and start < e for kind in kinds for (s, e) in kind)
+
+
+# -- organisations -------------------------------------------------------------------
+
+def _left_edge(scan: Scan, start: int, limit: int = 20) -> int:
+    """Extend an organisation name leftwards from `start` over the tokens that can be
+    part of a name; stop at punctuation, function words, titles and other verbs."""
+    text = scan.text
+    boundaries = set(lexicon.words("org_boundaries.txt"))
+    org_words = set(lexicon.words("org_words.txt"))
+    ti = scan.token_at(start)
+    tok = scan.toks[ti]
+    edge = tok.start if tok.start < start else start
+    if tok.start < start and (tok.word[: start - tok.start] in boundaries
+                              or not is_han(tok.word[0])):
+        edge = start
+    j = ti - 1 if tok.start < start or ti > 0 else -1
+    if tok.start >= start:
+        j = ti - 1
+    while j >= 0 and start - scan.toks[j].start <= limit:
+        t = scan.toks[j]
+        if t.word == ")" or t.word == "(":
+            # 博尔曼(中国)投资有限公司: keep a short bracketed part inside the name
+            if t.word == ")":
+                k = j - 1
+                while k >= 0 and scan.toks[k].word != "(" and j - k < 6:
+                    k -= 1
+                if k >= 0 and scan.toks[k].word == "(" and k > 0 and is_han(scan.toks[k - 1].word[-1]):
+                    edge = scan.toks[k].start
+                    j = k - 1
+                    continue
+            break
+        if not (is_han(t.word[0]) or t.word.isalnum() and t.flag == "eng"):
+            break
+        if t.word in boundaries or t.flag == "title" or t.flag in ("m", "t", "p", "c", "u", "uj", "r"):
+            break
+        if t.flag == "v" and t.word not in org_words:
+            break
+        if t.word.endswith("公司") and t.end <= start:
+            break  # 附属公司瑞港投资: a name never holds 公司 in its middle
+        if any(t.start >= s and t.end <= e for (s, e) in scan.persons):
+            break
+        edge = t.start
+        j -= 1
+    # a title may hide inside a jieba token at the left edge: drop it
+    return edge
+
+
+def _starts_with_place(scan: Scan, start: int, end: int) -> bool:
+    """True where text[start:end] opens with a place (江屿市, 青岛) or a bare level (县)."""
+    head = scan.toks[scan.token_at(start)]
+    if head.start == start and (head.flag == "ns" or head.word in tuple(LEVELS)):
+        return True
+    return bool(re.match(r"[\u4e00-\u9fff]{2,4}?[省市县州]|[\u4e00-\u9fff]{2,3}区(?=[\u4e00-\u9fff])",
+                         scan.text[start:end])) and scan.token_at(start) != scan.token_at(end - 1)
+
+
+def _generic(name: str) -> bool:
+    generic = set(lexicon.words("generic_orgs.txt"))
+    if name in generic:
+        return True
+    for w in ("该", "本", "其", "各", "这家", "一家", "两家", "新", "全资", "附属", "合资"):
+        if name.startswith(w) and name[len(w):] in generic:
+            return True
+    return False
+
+
+def find_orgs(scan: Scan) -> None:
+    text = scan.text
+    suffixes = lexicon.words("org_suffixes.txt")
+    found: dict[tuple[int, int], str] = {}
+    # by suffix
+    for m in re.finditer("|".join(map(re.escape, suffixes)), text):
+        s, e = m.start(), m.end()
+        suffix = m.group()
+        # prefer the longest suffix that ends here (集团 + 有限公司)
+        start = _left_edge(scan, s)
+        if start >= s:
+            continue
+        name = text[start:e]
+        if _generic(name) or _generic(name[: len(name) - len(suffix)]):
+            continue
+        if (len(suffix) == 1 or suffix in ("政府", "人民政府")) and not _starts_with_place(scan, start, s):
+            continue  # 局/部/厅 and 政府 only for bodies of a named place (澄州市商务局)
+        if len(suffix) == 1:
+            tok = scan.toks[scan.token_at(s)]
+            if tok.end != e or tok.flag == "v":
+                continue  # 布局, 签署: the character belongs to another word
+        if suffix in ("委", "党委", "党组", "纪委") and not re.search(r"[省市县区州]$|[省市县区州]委$", name[:-len(suffix)] or name):
+            if suffix == "委":
+                continue
+        found[(start, e)] = "suffix"
+    # bare government short forms: 市委, 市政府, 县人大常委会 ...
+    for m in re.finditer(r"(?<![\u4e00-\u9fff])([省市县区])(人民政府|政府|委|人大常委会|政协)", text):
+        found.setdefault((m.start(), m.end()), "gov-short")
+    for m in re.finditer(r"(?<=[与和同、,。:;])([省市县区])(人民政府|政府|委|人大常委会|政协)", text):
+        found.setdefault((m.start(), m.end()), "gov-short")
+    # widely known companies
+    for name in lexicon.words("companies.txt"):
+        for m in re.finditer(re.escape(name), text):
+            found.setdefault((m.start(), m.end()), "lexicon")
+    # drop spans inside longer ones that end at the same place (keep 中国联通青岛研究院,
+    # and 中国联通 inside it, since they start differently)
+    spans = sorted(found, key=lambda se: (se[0], -(se[1] - se[0])))
+    kept: dict[tuple[int, int], str] = {}
+    for s, e in spans:
+        if any(ks <= s and e <= ke and (ks, ke) != (s, e) and ke == e for ks, ke in kept):
+            continue
+        kept[(s, e)] = found[(s, e)]
+    scan.orgs.update(kept)
+    _declared_aliases(scan)
+    _short_forms(scan)
+    _all_occurrences(scan)
+
+
+def _declared_aliases(scan: Scan) -> None:
+    """以下简称“X”, (“X”), 「X」 and (X) right after an organisation."""
+    text = scan.text
+    for (s, e) in sorted(scan.orgs):
+        full = text[s:e]
+        after = text[e:e + 80]
+        if not after.startswith("("):
+            continue
+        close = after.find(")")
+        inner = after[1:close] if close > 0 else after[1:60]
+        m = DECLARED.search(inner) or re.search(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]", inner)
+        if m:
+            scan.aliases[m.group(1)] = full
+        elif re.fullmatch(r"[\u4e00-\u9fff]{2,8}", inner or "") and inner not in full[:2] \
+                and not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", inner) or \
+                (re.fullmatch(r"[\u4e00-\u9fff]{2,6}", inner or "") and inner[0] == full[0]):
+            scan.aliases[inner] = full
+
+
+_COMPANY_ENDINGS = ("股份有限公司", "有限责任公司", "集团有限公司", "控股有限公司", "有限公司",
+                    "集团公司", "公司")
+_INDUSTRY = re.compile(r"(科技|新能源|能源|环保|物流|建设|投资|控股|实业|发展|智能|电子|信息|"
+                       r"生物|医药|技术|网络|数据|材料|新材料|机器人|汽车|装备|半导体|集团|国际)")
+
+
+def _short_forms(scan: Scan) -> None:
+    """Undeclared short forms that the article uses: 华信云 for 华信云科技股份有限公司,
+    巨川建设集团 for 巨川建设集团有限公司, 联通 for 中国联通."""
+    text = scan.text
+    fulls = {text[s:e] for (s, e) in scan.orgs}
+    for full in sorted(fulls, key=len, reverse=True):
+        stem = full
+        for ending in _COMPANY_ENDINGS:
+            if stem.endswith(ending) and len(stem) > len(ending) + 1:
+                stem = stem[: -len(ending)]
+                break
+        candidates = set()
+        if stem != full:
+            candidates.add(stem)
+        if stem.endswith("集团") and len(stem) > 4:
+            candidates.add(stem[:-2])
+        # a place at the front is dropped in use: 香港恒澜物流集团 -> 恒澜物流
+        head = lexicon.longest_at(stem, 0, tuple(sorted(lexicon.places(), key=len, reverse=True)))
+        if head and stem != full and len(stem) - len(head) >= 3:
+            stem = stem[len(head):]
+            candidates.add(stem)
+        # a brand at the front: 华信云科技 -> 华信云, 鼎泰环保科技集团 -> 鼎泰环保
+        m = _INDUSTRY.search(stem, 2)
+        if m and full.endswith(("公司", "集团")):
+            candidates.add(stem[: m.start()])
+            candidates.add(stem[: m.end()])
+        if full.startswith("中国") and len(full) >= 4 and full in lexicon.words("companies.txt"):
+            candidates.add(full[2:])
+        for short in candidates:
+            if len(short) < 2 or short == full or short in scan.aliases or _generic(short):
+                continue
+            if len(short) == 2 and not full.startswith("中国"):
+                continue
+            if re.fullmatch(r"[\u4e00-\u9fff]{2,4}[省市县区]", short):
+                continue  # a place, handled as government
+            if _used_alone(text, short, fulls):
+                scan.aliases[short] = full
+
+
+def _used_alone(text: str, short: str, fulls: set[str]) -> bool:
+    for m in re.finditer(re.escape(short), text):
+        inside = any(text.startswith(f, m.start() - f.find(short)) for f in fulls
+                     if short in f and f != short and m.start() - f.find(short) >= 0)
+        if not inside:
+            return True
+    return False
+
+
+def _all_occurrences(scan: Scan) -> None:
+    """Every later occurrence of a known name or alias is a mention too."""
+    text = scan.text
+    names = {text[s:e] for (s, e) in scan.orgs} | set(scan.aliases)
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) < 2:
+            continue
+        for m in re.finditer(re.escape(name), text):
+            span = (m.start(), m.end())
+            if any(s <= span[0] and span[1] <= e for (s, e) in scan.orgs):
+                continue
+            if any(s < span[1] and span[0] < e for (s, e) in scan.orgs):
+                continue
+            scan.orgs[span] = "repeat"
+
+
+# -- places and governments ------------------------------------------------------------
+
+def find_places(scan: Scan) -> None:
+    """Places with a level (江屿市, 柏坪县) and known places (青岛, 湖北)."""
+    text = scan.text
+    known = lexicon.places()
+    for m in PLACE_LEVEL.finditer(text):
+        s = m.start()
+        # the place must start at a boundary: after punctuation or a function word
+        start = _left_edge(scan, m.start(2), limit=4)
+        if start >= m.start(2) or m.start(2) - start > 4 or m.start(2) - start < 2:
+            continue
+        nxt = text[m.end():m.end() + 3]
+        level = m.group(2)
+        if level == "区" and not re.match(r"委|政府|人民政府|长|副区长|人大|政协", nxt):
+            continue  # 华东区, 产业开发区: regions and zones, not administrative places
+        if nxt[:1] in ("场", "民", "值", "级", "内", "直", "面") or text[m.start(2) - 1] == "城":
+            continue
+        span = (start, m.end())
+        if not scan.covered(*span, scan.persons, scan.titles):
+            scan.places[span] = "level"
+    for name in known:
+        for m in re.finditer(re.escape(name), text):
+            span = (m.start(), m.end())
+            if not any(s <= span[0] and span[1] <= e for (s, e) in scan.places):
+                scan.places[span] = "lexicon"
+
+
+def main_places(scan: Scan) -> dict[str, str]:
+    """The place in context for each level: 市 -> 江屿市 (the most mentioned)."""
+    counts: dict[str, dict[str, int]] = {}
+    for (s, e) in scan.places:
+        name = scan.text[s:e]
+        level = name[-1] if name[-1] in LEVELS else lexicon.places().get(name, "")[:1]
+        if level:
+            full = name if name[-1] in LEVELS else name + level
+            counts.setdefault(level, {}).setdefault(full, 0)
+            counts[level][full] += 1
+    return {lv: max(c.items(), key=lambda kv: (kv[1], -len(kv[0])))[0] for lv, c in counts.items()}
+
+
+# -- titles and people -----------------------------------------------------------------
+
+def find_titles(scan: Scan) -> None:
+    text = scan.text
+    words = lexicon.title_words()
+    i = 0
+    while i < len(text):
+        w = lexicon.longest_at(text, i, words)
+        if w and not any(s <= i < e for (s, e) in scan.orgs):
+            scan.titles[(i, i + len(w))] = w
+            i += len(w)
+        else:
+            i += 1
+
+
+def _starts_boundary(scan: Scan, i: int) -> bool:
+    text = scan.text
+    if i >= len(text) or not is_han(text[i]):
+        return True
+    if any(s == i for (s, e) in scan.titles) or any(s == i for (s, e) in scan.orgs):
+        return True
+    return lexicon.longest_at(text, i, lexicon.words("name_followers.txt")) is not None
+
+
+def name_at(scan: Scan, i: int, known: set[str]) -> str | None:
+    """A personal name starting at i: a surname, then one or two given-name characters."""
+    text = scan.text
+    for name in sorted(known, key=len, reverse=True):
+        if text.startswith(name, i) and _starts_boundary(scan, i + len(name)):
+            return name
+    # names with a middle dot: 马蒂亚斯·克莱因
+    m = re.match(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})?", text[i:])
+    if m:
+        return m.group()
+    sur = lexicon.longest_at(text, i, lexicon.surnames())
+    if not sur:
+        return None
+    j = i + len(sur)
+    if j >= len(text) or not is_han(text[j]) or _starts_boundary(scan, j):
+        return None
+    if _starts_boundary(scan, j + 1):
+        return text[i:j + 1]
+    if _starts_boundary(scan, j + 2) or len(sur) == 2:
+        return text[i:j + 2]
+    # a longer run of Han characters: let jieba's word boundary decide
+    ti = scan.token_at(i)
+    tok = scan.toks[ti]
+    if tok.start == i and 2 <= len(tok.word) <= 3 and tok.flag.startswith("nr"):
+        return tok.word
+    return text[i:j + 2]
+
+
+def find_people(scan: Scan) -> None:
+    text = scan.text
+    known: set[str] = set()
+    for _ in range(2):  # a second pass sees the names the first one learnt
+        for (ts, te) in sorted(scan.titles):
+            name = name_at(scan, te, known)
+            if name:
+                known.add(name)
+            # name before title: 中国联通王晓初董事长, 黄启东校长
+            for length in (4, 3, 2):
+                s = ts - length
+                if s < 0:
+                    continue
+                cand = text[s:ts]
+                before_ok = s == 0 or text[s - 1] in PUNCT or any(e == s for (_, e) in scan.orgs) \
+                    or any(e == s for (_, e) in scan.places)
+                if before_ok and name_at(scan, s, known) == cand:
+                    known.add(cand)
+                    break
+        for m in re.finditer(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})?", text):
+            known.add(m.group())
+    known = {k for k in known if not _bad_name(k)}
+    # foreign names are later called by their last part: 克莱因
+    short = {k.split("·")[-1]: k for k in known if "·" in k and len(k.split("·")[-1]) >= 2}
+    for name in sorted(known | set(short), key=len, reverse=True):
+        for m in re.finditer(re.escape(name), text):
+            span = (m.start(), m.end())
+            if scan.covered(*span, scan.persons, scan.orgs, scan.titles):
+                continue
+            scan.persons[span] = short.get(name, name)
+
+
+def _bad_name(name: str) -> bool:
+    return any(w in name for w in ("市", "县", "省", "区委")) and "·" not in name
+
+
+# -- agreements, projects, money and dates --------------------------------------------
+
+def find_agreements(text: str) -> list[Mention]:
+    """Agreement names: 《X协议》, or the noun phrase between a signing verb and its head."""
+    out = []
+    heads = "|".join(AGREEMENT_HEADS)
+    for m in re.finditer(r"《([^》]{2,40}?(?:%s))》" % heads, text):
+        out.append(Mention(m.start(1), m.end(1), "Agreement", m.group(1), "quoted"))
+    for m in re.finditer(r"(?:签署|签订|签约|签下|签署了|签订了)(?:了)?([^,。;、《》\n]{0,30}?(?:%s))" % heads, text):
+        s = m.start(1)
+        if any(x.start <= s < x.end + 1 for x in out):
+            continue
+        name = m.group(1)
+        out.append(Mention(s, m.end(1), "Agreement", name, "verb"))
+    return out
+
+
+def find_projects(scan: Scan) -> list[Mention]:
+    text = scan.text
+    suffixes = lexicon.words("project_suffixes.txt")
+    out = []
+    for m in QUOTED.finditer(text):
+        inner = m.group(1)
+        after = text[m.end():m.end() + 2]
+        if inner.endswith(suffixes) or after in ("建设", "工程", "项目"):
+            if not inner.endswith(AGREEMENT_HEADS) and len(inner) >= 2:
+                out.append(Mention(m.start(1), m.end(1), "Project", inner, "quoted"))
+    for m in re.finditer(r"(?:建设|建成|打造|共建|新建|投资建设|规划建设|设立|兴建|建立|落地|实施)"
+                         r"(?:了)?([^,。;、“”《》\n]{3,24}?(?:%s))(?=[,。;、\n]|$|建设|项目|等|,|并|及|和)"
+                         % "|".join(map(re.escape, suffixes)), text):
+        name = m.group(1)
+        name = re.sub(r"^(一个|一座|一批|规模为[^的]+的|年产[^的]+的|总规划[^的]+的|了)", "", name)
+        if len(name) < 4 or re.search(r"\d", name[:2]) or "的" in name:
+            continue
+        out.append(Mention(m.start(1) + len(m.group(1)) - len(name), m.end(1), "Project", name, "verb"))
+    return out
+
+
+def find_all(text: str) -> tuple[Scan, list[Mention]]:
+    scan = Scan(text)
+    find_orgs(scan)
+    find_titles(scan)
+    find_places(scan)
+    find_people(scan)
+    mentions = [Mention(s, e, "Organization", text[s:e], r) for (s, e), r in scan.orgs.items()]
+    mentions += [Mention(s, e, "Person", scan.persons[(s, e)], "title") for (s, e) in scan.persons]
+    mentions += [Mention(s, e, "Title", w, "lexicon") for (s, e), w in scan.titles.items()]
+    mentions += [Mention(s, e, "Place", text[s:e], r) for (s, e), r in scan.places.items()]
+    mentions += find_agreements(text) + find_projects(scan)
+    mentions += [Mention(m.start, m.end, "Money", m.text, f"{m.amount} {m.currency}")
+                 for m in find_money(text)]
+    mentions += [Mention(d.start, d.end, "Date", d.value, d.kind) for d in find_dates(text)]
+    return scan, sorted(mentions, key=lambda m: (m.start, -m.end))

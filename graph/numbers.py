@@ -1,0 +1,197 @@
+"""Money and dates: find them in text and parse them to plain values.
+
+parse_* never raise: a string they cannot read gives None.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from . import lexicon
+
+_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+           "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG_UNITS = {"万亿": 10 ** 12, "亿": 10 ** 8, "万": 10 ** 4}
+CN_NUM = "零〇○一二两三四五六七八九十百千"
+_NUMBER = r"(?:\d[\d,]*(?:\.\d+)?|[%s]+(?:点[%s]+)?)" % (CN_NUM, CN_NUM)
+_QUALIFIER = r"(?:约|逾|超过|超|近|不超过|不低于|不少于|高达|达到|达|共计|合计|总计|累计)?"
+
+
+def _currency_pattern() -> str:
+    words = sorted(lexicon.currencies(), key=len, reverse=True)
+    return "|".join(map(re.escape, words))
+
+
+def _money_re():
+    cur = _currency_pattern()
+    return re.compile(
+        r"(?P<pre>新台币|人民币|港币|美元)?" + _QUALIFIER +
+        r"(?P<num>(?:%s(?:万亿|亿|万|千|百)?)+)(?:个)?(?P<cur>%s)(?:人民币)?" % (_NUMBER, cur))
+
+
+_MONEY = None
+
+
+@dataclass(frozen=True)
+class MoneyMatch:
+    start: int
+    end: int
+    amount: Decimal
+    currency: str
+    text: str
+
+
+def cn_integer(s: str) -> int | None:
+    """Chinese numerals below 万: 二百三十 -> 230, 二零二三 -> 2023 (digit by digit)."""
+    if not s:
+        return None
+    if all(c in _DIGITS for c in s) and len(s) > 1:
+        return int("".join(str(_DIGITS[c]) for c in s))
+    total, digit = 0, None
+    for c in s:
+        if c in _DIGITS:
+            digit = _DIGITS[c]
+        elif c in _SMALL_UNITS:
+            total += (1 if digit is None else digit) * _SMALL_UNITS[c]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def parse_number(s: str) -> Decimal | None:
+    """'30亿' -> 3e9, '两亿五千万' -> 2.5e8, '2,000万' -> 2e7, '1.5' -> 1.5."""
+    try:
+        s = s.replace(",", "").strip()
+        if not s:
+            return None
+        for unit, factor in _BIG_UNITS.items():
+            head, sep, tail = s.partition(unit)
+            if sep and head:
+                high = parse_number(head)
+                if high is None:
+                    return None
+                low = parse_number(tail) if tail else Decimal(0)
+                if low is None:
+                    return None
+                return high * factor + low
+        if re.fullmatch(r"\d+(?:\.\d+)?", s):
+            return Decimal(s)
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千])", s)
+        if m:
+            return Decimal(m.group(1)) * _SMALL_UNITS[m.group(2)]
+        if "点" in s:
+            whole, _, frac = s.partition("点")
+            w = cn_integer(whole)
+            if w is None or not all(c in _DIGITS for c in frac):
+                return None
+            return Decimal(f"{w}.{''.join(str(_DIGITS[c]) for c in frac)}")
+        n = cn_integer(s)
+        return Decimal(n) if n is not None else None
+    except (InvalidOperation, ValueError, RecursionError):
+        return None
+
+
+def find_money(text: str) -> list[MoneyMatch]:
+    global _MONEY
+    if _MONEY is None:
+        _MONEY = _money_re()
+    out = []
+    for m in _MONEY.finditer(text):
+        amount = parse_number(m.group("num"))
+        if amount is None or amount <= 0:
+            continue
+        code = lexicon.currencies()[m.group("cur")]
+        pre = m.group("pre")
+        if pre and pre in lexicon.currencies() and code == "CNY":
+            code = lexicon.currencies()[pre]  # 新台币1.2亿元 is TWD, not CNY
+        out.append(MoneyMatch(m.start(), m.end(), amount, code, m.group()))
+    return out
+
+
+def parse_money(text: str) -> tuple[Decimal, str] | None:
+    try:
+        found = find_money(text)
+    except Exception:  # noqa: BLE001 - parsing untrusted text must not raise
+        return None
+    return (found[0].amount, found[0].currency) if found else None
+
+
+# -- dates ------------------------------------------------------------------------------
+
+_Y = r"(?P<y>\d{4}|[零〇○一二三四五六七八九]{4})年"
+_M = r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})月"
+_D = r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"
+DATE_PATTERNS = [
+    ("full", re.compile(_Y + _M + _D)),
+    ("iso", re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")),
+    ("month_day", re.compile(r"(?<![\d年])" + _M + _D)),
+    ("year_end", re.compile(_Y + r"(?:底|末|年底|年末|初|年初|上半年|下半年|第[一二三四]季度|[一二三四]季度)")),
+    ("today_day", re.compile(r"今\s*[(（](?P<d>\d{1,2})[)）]\s*日")),
+    ("dateline_day", re.compile(r"(?<![\d月])(?P<d>\d{1,2})日(?:讯|电)")),
+]
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    start: int
+    end: int
+    value: str  # ISO 8601 as far as the text gives it
+    kind: str
+
+
+def _num(s: str | None) -> int | None:
+    if s is None:
+        return None
+    if s.isdigit():
+        return int(s)
+    return cn_integer(s)
+
+
+def iso(year: int | None, month: int | None, day: int | None) -> str | None:
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None and not 1 <= day <= 31:
+        return None
+    if year is not None and month is not None and day is not None:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    if year is not None and month is None:
+        return f"{year:04d}"
+    if year is None and month is not None and day is not None:
+        return f"--{month:02d}-{day:02d}"
+    if year is None and month is None and day is not None:
+        return f"---{day:02d}"
+    return None
+
+
+def find_dates(text: str) -> list[DateMatch]:
+    out, taken = [], []
+    for kind, pattern in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            g = m.groupdict()
+            year = _num(g.get("y"))
+            value = iso(year, None if kind == "year_end" else _num(g.get("m")),
+                        None if kind == "year_end" else _num(g.get("d")))
+            if value:
+                out.append(DateMatch(m.start(), m.end(), value, kind))
+                taken.append((m.start(), m.end()))
+    return sorted(out, key=lambda d: d.start)
+
+
+def parse_date(text: str, year: int | None = None) -> str | None:
+    """The first date in text as ISO 8601; `year` completes a day without one."""
+    try:
+        found = find_dates(text)
+    except Exception:  # noqa: BLE001
+        return None
+    return with_year(found[0].value, year) if found else None
+
+
+def with_year(value: str, year: int | None) -> str:
+    if year and value.startswith("--") and not value.startswith("---"):
+        return f"{year:04d}-{value[2:]}"
+    return value

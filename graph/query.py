@@ -1,0 +1,107 @@
+"""SPARQL over a built graph: load it, run a query or a preset, format the rows."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.plugins.sparql.parser import parseQuery
+
+from .errors import GraphError, QueryError
+from .resources import preset
+
+
+def load_graph(path) -> Graph:
+    path = Path(path)
+    if path.is_dir():
+        path = path / "graph.ttl"
+    if not path.is_file():
+        raise GraphError(f"{path}: no such graph file (run `kg build` first)")
+    g = Graph()
+    fmt = {".nt": "nt", ".jsonld": "json-ld", ".trig": "trig"}.get(path.suffix, "turtle")
+    try:
+        g.parse(path, format=fmt)
+    except Exception as err:  # rdflib raises many kinds for a corrupt file
+        raise GraphError(f"{path}: not a readable {fmt} graph ({_one_line(err)})") from None
+    return g
+
+
+def _one_line(err: Exception) -> str:
+    return " ".join(str(err).split())[:200]
+
+
+def check_query(sparql: str, allow_update: bool = False) -> None:
+    """Raise QueryError, with line and column, for a malformed or unwanted query."""
+    try:
+        parseQuery(sparql)
+    except Exception as err:
+        if not allow_update and _looks_like_update(sparql):
+            raise QueryError("update queries are refused (pass --allow-update to run one)") from None
+        line, col = getattr(err, "lineno", None), getattr(err, "col", None)
+        where = f" at line {line}, column {col}" if line else ""
+        raise QueryError(f"malformed SPARQL{where}: {_one_line(err).split('(at char')[0]}") from None
+
+
+def _looks_like_update(sparql: str) -> bool:
+    words = {w.upper() for w in sparql.replace("{", " ").split()}
+    return bool(words & {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD"})
+
+
+def run(g: Graph, sparql: str, allow_update: bool = False):
+    """(columns, rows) for SELECT; (['ask'], [[bool]]) for ASK."""
+    if _looks_like_update(sparql) and not _is_query(sparql):
+        if not allow_update:
+            raise QueryError("update queries are refused (pass --allow-update to run one)")
+        g.update(sparql)
+        return ["updated"], [[True]]
+    check_query(sparql, allow_update)
+    result = g.query(sparql)
+    if result.type == "ASK":
+        return ["ask"], [[bool(result.askAnswer)]]
+    if result.type != "SELECT":
+        raise QueryError("only SELECT and ASK queries are supported")
+    cols = [str(v) for v in result.vars]
+    rows = [["" if v is None else str(v) for v in row] for row in result]
+    return cols, rows
+
+
+def _is_query(sparql: str) -> bool:
+    try:
+        parseQuery(sparql)
+        return True
+    except Exception:
+        return False
+
+
+def run_preset(g: Graph, name: str):
+    return run(g, preset(name))
+
+
+def format_rows(cols, rows, fmt: str) -> str:
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(cols)
+        w.writerows(rows)
+        return buf.getvalue()
+    if fmt == "json":
+        return json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=1) + "\n"
+    return table(cols, rows)
+
+
+def _width(s: str) -> int:
+    return sum(2 if "\u2e80" <= c <= "\uffef" else 1 for c in s)
+
+
+def table(cols, rows) -> str:
+    widths = [max([_width(c)] + [_width(str(r[i])) for r in rows]) for i, c in enumerate(cols)]
+
+    def line(values):
+        return "  ".join(str(v) + " " * (w - _width(str(v))) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(cols), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"

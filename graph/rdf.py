@@ -1,0 +1,173 @@
+"""Extractions -> rdflib graph. The only module that mints IRIs."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from decimal import Decimal
+from urllib.parse import quote
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from . import __version__
+from .model import Extraction, Investment, Position, Signing
+
+ZT = Namespace("https://zhitu.dev/ontology#")
+ID = Namespace("https://zhitu.dev/id/")
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+CLASSES = {
+    "Person": SCHEMA.Person,
+    "Organization": SCHEMA.Organization,
+    "Project": ZT.Project,
+    "Place": SCHEMA.Place,
+    "Agreement": ZT.Agreement,
+}
+
+
+def bind(g: Graph) -> Graph:
+    for prefix, ns in (("zt", ZT), ("id", ID), ("schema", SCHEMA), ("org", ORG), ("prov", PROV),
+                       ("skos", SKOS), ("dcterms", DCTERMS), ("owl", OWL)):
+        g.bind(prefix, ns, override=True)
+    return g
+
+
+def entity_iri(type_: str, label: str) -> URIRef:
+    return ID[f"{type_.lower()}/{quote(label, safe='')}"]
+
+
+def doc_iri(doc_id: str) -> URIRef:
+    return ID[f"doc/{quote(doc_id, safe='')}"]
+
+
+def fact_iri(doc_id: str, kind: str, *parts) -> URIRef:
+    digest = hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:12]
+    return ID[f"{kind}/{quote(doc_id, safe='')}/{digest}"]
+
+
+def date_literal(value: str) -> Literal:
+    if value.startswith("---"):
+        return Literal(value, datatype=XSD.gDay)
+    if value.startswith("--"):
+        return Literal(value, datatype=XSD.gMonthDay)
+    if len(value) == 4:
+        return Literal(value, datatype=XSD.gYear)
+    return Literal(value, datatype=XSD.date)
+
+
+def build_activity(g: Graph, started: datetime | None = None) -> URIRef:
+    started = started or datetime.now(timezone.utc)
+    act = ID[f"build/{started.strftime('%Y%m%dT%H%M%S%fZ')}"]
+    g.add((act, RDF.type, ZT.Build))
+    g.add((act, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
+    g.add((act, SCHEMA.softwareVersion, Literal(f"zhitu {__version__}")))
+    return act
+
+
+def add_extraction(g: Graph, ex: Extraction, activity: URIRef | None = None) -> None:
+    doc = ex.doc
+    d = doc_iri(doc.id)
+    g.add((d, RDF.type, ZT.Document))
+    g.add((d, ZT.docId, Literal(doc.id)))
+    if doc.title:
+        g.add((d, DCTERMS.title, Literal(doc.title, lang="zh")))
+    if doc.url:
+        g.add((d, SCHEMA.url, Literal(doc.url, datatype=XSD.anyURI)))
+    if doc.date:
+        g.add((d, DCTERMS.date, date_literal(doc.date)))
+    labels = {}
+    for type_, label, aliases in ex.names:
+        e = entity_iri(type_, label)
+        labels[(type_, label)] = e
+        g.add((e, RDF.type, CLASSES[type_]))
+        g.set((e, RDFS.label, Literal(label, lang="zh")))
+        for a in aliases:
+            g.add((e, SKOS.altLabel, Literal(a, lang="zh")))
+        g.add((e, ZT.mentionedIn, d))
+
+    def ent(type_, label):
+        e = labels.get((type_, label))
+        if e is None:
+            e = entity_iri(type_, label)
+            g.add((e, RDF.type, CLASSES[type_]))
+            g.set((e, RDFS.label, Literal(label, lang="zh")))
+            g.add((e, ZT.mentionedIn, d))
+            labels[(type_, label)] = e
+        return e
+
+    for fact in ex.facts:
+        if isinstance(fact, Position):
+            f = fact_iri(doc.id, "position", fact.person, fact.title, fact.org)
+            g.add((f, RDF.type, ZT.Position))
+            g.add((f, ORG.member, ent("Person", fact.person)))
+            g.add((f, ORG.organization, ent("Organization", fact.org)))
+            g.add((f, ZT.title, Literal(fact.title, lang="zh")))
+        elif isinstance(fact, Signing):
+            f = _signing(g, doc.id, fact, ent)
+        elif isinstance(fact, Investment):
+            f = fact_iri(doc.id, "investment", fact.investor, fact.amount, fact.currency, fact.target)
+            g.add((f, RDF.type, ZT.Investment))
+            g.add((f, ZT.investor, ent("Organization", fact.investor)))
+            money = fact_iri(doc.id, "amount", fact.investor, fact.amount, fact.currency, fact.target)
+            g.add((f, ZT.amount, money))
+            g.add((money, RDF.type, SCHEMA.MonetaryAmount))
+            g.add((money, SCHEMA.value, Literal(plain(fact.amount), datatype=XSD.decimal)))
+            g.add((money, SCHEMA.currency, Literal(fact.currency)))
+            if fact.target:
+                g.add((f, ZT.target, ent("Project", fact.target) if ("Organization", fact.target) not in labels
+                       else labels[("Organization", fact.target)]))
+        else:
+            continue
+        _provenance(g, f, d, doc, fact, activity)
+
+
+def _signing(g, doc_id, fact: Signing, ent) -> URIRef:
+    a = fact_iri(doc_id, "agreement", fact.agreement)
+    g.add((a, RDF.type, ZT.Agreement))
+    g.set((a, RDFS.label, Literal(fact.agreement, lang="zh")))
+    for p in fact.parties:
+        g.add((a, ZT.party, ent("Organization", p)))
+    s = fact_iri(doc_id, "signing", fact.agreement)
+    g.add((s, RDF.type, ZT.Signing))
+    g.add((s, ZT.agreement, a))
+    if fact.date:
+        g.add((s, ZT.date, date_literal(fact.date)))
+    if fact.place:
+        g.add((s, ZT.place, ent("Place", fact.place)))
+    for sig in fact.signers:
+        node = fact_iri(doc_id, "signature", fact.agreement, sig.person, sig.party)
+        g.add((s, ZT.signature, node))
+        g.add((node, RDF.type, ZT.Signature))
+        g.add((node, ZT.signer, ent("Person", sig.person)))
+        if sig.party:
+            g.add((node, ZT.onBehalfOf, ent("Organization", sig.party)))
+    for person in fact.attendees:
+        g.add((s, ZT.attendee, ent("Person", person)))
+    return s
+
+
+def _provenance(g, f, d, doc, fact, activity) -> None:
+    g.add((f, PROV.wasDerivedFrom, d))
+    start, end = doc.original_span(fact.evidence.start, fact.evidence.end)
+    g.add((f, ZT.evidenceText, Literal(doc.original[start:end], lang="zh")))
+    g.add((f, ZT.evidenceStart, Literal(start, datatype=XSD.integer)))
+    g.add((f, ZT.evidenceEnd, Literal(end, datatype=XSD.integer)))
+    g.add((f, ZT.rule, Literal(fact.rule)))
+    g.add((f, ZT.confidence, Literal(Decimal(str(round(fact.confidence, 3))), datatype=XSD.decimal)))
+    if activity is not None:
+        g.add((f, PROV.wasGeneratedBy, activity))
+
+
+def plain(amount: Decimal) -> str:
+    """3.0E+9 -> '3000000000'; 1.25 -> '1.25'."""
+    text = format(amount.normalize(), "f")
+    return text
+
+
+def to_graph(extractions, activity_time: datetime | None = None) -> Graph:
+    g = bind(Graph())
+    act = build_activity(g, activity_time)
+    for ex in extractions:
+        add_extraction(g, ex, act)
+    return g

@@ -1,0 +1,405 @@
+"""From mentions to facts: positions held, signings (parties, signers, attendees),
+investments. Rules read the sentence around the mentions; each fact names its rule."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import lexicon
+from .mentions import LEVELS, Scan, main_places
+from .model import Investment, Mention, Position, Signer, Signing, Span
+from .numbers import find_dates, find_money, with_year
+
+SENTENCE_END = re.compile(r"[。!?;\n]")
+SIGN_VERB = re.compile(r"签署|签订|签约|签字|签下|订立|签定")
+FUTURE = re.compile(r"(将于|将在|拟于|拟|计划于|计划|有望|即将|将要|准备|尚未|未能|将)[^,。]{0,12}$")
+ATTEND_VERB = re.compile(r"出席|见证|参加|主持|到场|主礼|在场|列席|共同见证")
+INVEST_VERB = re.compile(r"(?<!总)(?<!融资)(投资|投入|增资|出资|领投|跟投|追加投资|注资|认购|投建)")
+NOT_INVEST = re.compile(r"营收|营业收入|收入|产值|利润|净利|市值|估值|注册资本|销售额|总额|生产总值|融资|"
+                        r"实际利用外资|合同外资")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        if m.end() - start > 1:
+            out.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+@dataclass
+class Context:
+    """What relation rules need to know about one document."""
+    scan: Scan
+    mentions: list[Mention]
+    canon: dict[str, str]  # surface org name -> canonical org name
+    places: dict[str, str]  # level -> main place (江屿市)
+    year: int | None
+
+    @property
+    def text(self) -> str:
+        return self.scan.text
+
+    def within(self, start: int, end: int, type_: str) -> list[Mention]:
+        return [m for m in self.mentions if m.type == type_ and start <= m.start and m.end <= end]
+
+    def org_name(self, surface: str) -> str:
+        return self.canon.get(surface, surface)
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(start, end, self.text[start:end])
+
+
+# -- organisations named by place and level ------------------------------------------
+
+def gov_name(surface: str, places: dict[str, str]) -> str | None:
+    """The canonical name of a government body or of a place standing for one."""
+    m = re.fullmatch(r"(中共)?([\u4e00-\u9fff]{0,6}?)([省市县区州])(人民政府|政府|委|人大常委会|政协)?", surface)
+    known = lexicon.places()
+    if not m:
+        if surface in known and known[surface] in ("市", "省"):
+            return surface + known[surface] + "人民政府"
+        return None
+    _, place, level, body = m.groups()
+    if not place:
+        place = places.get(level, "")[:-1] if places.get(level) else ""
+        if not place:
+            return None
+    if body in (None, "人民政府", "政府"):
+        return f"{place}{level}人民政府"
+    return f"{place}{level}{body}"
+
+
+def implied_org(title: str, places: dict[str, str]) -> str | None:
+    kind = lexicon.titles().get(title, "-")
+    if kind.startswith("gov:"):
+        level = kind[4:]
+        if places.get(level):
+            return places[level] + "人民政府" if places[level].endswith(level) else None
+    return None
+
+
+# -- positions ---------------------------------------------------------------------------
+
+def _ending_at(spans: dict, i: int) -> tuple[int, int] | None:
+    best = None
+    for (s, e) in spans:
+        if e == i and (best is None or s < best[0]):
+            best = (s, e)
+    return best
+
+
+def _org_ending_at(ctx: Context, i: int) -> tuple[tuple[int, int], str] | None:
+    span = _ending_at(ctx.scan.orgs, i)
+    if span:
+        return span, ctx.text[span[0]:span[1]]
+    span = _ending_at(ctx.scan.places, i)
+    if span:
+        return span, ctx.text[span[0]:span[1]]
+    return None
+
+
+def _resolve_org(ctx: Context, surface: str) -> str:
+    gov = gov_name(surface, ctx.places)
+    if gov and (surface not in ctx.canon or surface[-1] in LEVELS or surface.endswith(("政府", "委"))):
+        return gov
+    return ctx.org_name(surface)
+
+
+def _title_chain_left(ctx: Context, i: int) -> tuple[list[tuple[str | None, list[str]]], int]:
+    """Segments [ORG] TITLE(兼TITLE)* (、 segment)* ending at i: 市委副书记、市长 -> two."""
+    text, segments = ctx.text, []
+    while True:
+        titles = []
+        while True:
+            span = _ending_at(ctx.scan.titles, i)
+            if not span:
+                break
+            titles.insert(0, ctx.scan.titles[span])
+            i = span[0]
+            if i > 0 and text[i - 1] in "兼" and _ending_at(ctx.scan.titles, i - 1):
+                i -= 1
+        if not titles:
+            break
+        org = _org_ending_at(ctx, i)
+        if org:
+            i = org[0][0]
+        segments.insert(0, (org[1] if org else None, titles))
+        if i > 0 and text[i - 1] == "、" and _ending_at(ctx.scan.titles, i - 1):
+            i -= 1
+            continue
+        break
+    return segments, i
+
+
+def _title_chain_right(ctx: Context, i: int) -> list[str]:
+    titles = []
+    while True:
+        span = next(((s, e) for (s, e) in ctx.scan.titles if s == i), None)
+        if not span:
+            break
+        titles.append(ctx.scan.titles[span])
+        i = span[1]
+        if ctx.text[i:i + 1] in ("兼", "、") and any(s == i + 1 for (s, _) in ctx.scan.titles):
+            i += 1
+            continue
+        break
+    return titles
+
+
+def positions(ctx: Context) -> list[Position]:
+    out: list[Position] = []
+    text = ctx.text
+    carried: tuple[int, str | None] = (-1, None)  # (end of last phrase, its organisation)
+    for (ps, pe) in sorted(ctx.scan.persons):
+        person = ctx.scan.persons[(ps, pe)]
+        segments, start = _title_chain_left(ctx, ps)
+        rule = "org-title-name"
+        if not segments:
+            titles = _title_chain_right(ctx, pe)
+            if not titles:
+                continue
+            org = _org_ending_at(ctx, ps)
+            segments = [(org[1] if org else None, titles)]
+            start = org[0][0] if org else ps
+            rule = "org-name-title"
+        # an organisation carries over a list: 华信云董事长周立群、总裁欧阳明轩
+        if carried[0] >= 0 and 0 <= start - carried[0] <= 1 and text[carried[0]:start] in ("、", ""):
+            inherited = carried[1]
+        else:
+            inherited = None
+        last_org = None
+        for surface, titles in segments:
+            for title in titles:
+                org = _resolve_org(ctx, surface) if surface else (
+                    implied_org(title, ctx.places) or last_org or inherited)
+                if org:
+                    out.append(Position(person, title, org, _sentence_span(ctx, ps), rule,
+                                        0.9 if surface else 0.7))
+            if surface:
+                last_org = _resolve_org(ctx, surface)
+        end = pe
+        if rule == "org-name-title":
+            end = pe + sum(len(t) for t in segments[0][1])
+        carried = (end, last_org or inherited)
+    return _unique(out)
+
+
+def _unique(items):
+    seen, out = set(), []
+    for it in items:
+        key = tuple(v for k, v in vars(it).items() if k not in ("evidence", "confidence", "rule"))
+        if key not in seen:
+            seen.add(key)
+            out.append(it)
+    return out
+
+
+def _sentence_span(ctx: Context, i: int) -> Span:
+    for s, e in sentences(ctx.text):
+        if s <= i < e:
+            return ctx.span(s, e)
+    return ctx.span(i, i + 1)
+
+
+# -- signings ----------------------------------------------------------------------------
+
+@dataclass
+class Draft:
+    agreement: str
+    date: str | None
+    place: str | None
+    parties: list[str]
+    signers: list[Signer]
+    attendees: list[str]
+    evidence: Span
+    rule: str
+
+
+def _orgs_in(ctx: Context, s: int, e: int) -> list[str]:
+    out = []
+    for m in ctx.within(s, e, "Organization"):
+        name = _resolve_org(ctx, m.text)
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def _lead_date(ctx: Context) -> str | None:
+    dates = [d for d in find_dates(ctx.text[:300]) if d.kind != "year_end"]
+    return dates[0].value if dates else None
+
+
+def _place(ctx: Context, s: int, e: int) -> str | None:
+    m = re.search(r"(?:在|于)([\u4e00-\u9fff]{2,12}?)(?:举行|举办|签署|签订|签约|正式|共同|隆重)", ctx.text[s:e])
+    if m:
+        return m.group(1)
+    return None
+
+
+def signings(ctx: Context, positions_: list[Position]) -> list[Signing]:
+    text = ctx.text
+    drafts: list[Draft] = []
+    lead = _lead_date(ctx)
+    agreements = [m for m in ctx.mentions if m.type == "Agreement"]
+    for s, e in sentences(text):
+        sent = text[s:e]
+        verbs = [m for m in SIGN_VERB.finditer(sent)]
+        if not verbs:
+            continue
+        named = [a for a in agreements if s <= a.start < e]
+        for a in named:
+            before = text[s:a.start]
+            verb = list(SIGN_VERB.finditer(before))
+            anchor = verb[-1].start() + s if verb else a.start
+            passive = re.match(r"[^,。]{0,6}?(签署|签订)", text[a.end:e])
+            if verb and FUTURE.search(text[s:anchor]) or (not verb and not passive):
+                continue
+            if passive and FUTURE.search(text[a.end:a.end + passive.end()]):
+                continue
+            name = _clean_agreement(a.text)
+            if any(d.agreement == name for d in drafts):
+                continue
+            clause_start = max(text.rfind(c, s, anchor) for c in (",", "。")) + 1 if verb else s
+            parties = _orgs_in(ctx, max(s, clause_start if clause_start > s else s), a.start)
+            if len(parties) < 2:
+                parties = _orgs_in(ctx, s, a.start) or parties
+            if len(parties) < 2 and "双方" in sent and drafts:
+                parties = list(drafts[-1].parties)
+            dates = [d for d in find_dates(sent)]
+            date = dates[0].value if dates else lead
+            drafts.append(Draft(name, with_year(date, ctx.year) if date else None,
+                                _place(ctx, s, e), parties, [], [], ctx.span(s, e), "sign-verb"))
+        _signers(ctx, drafts, s, e, positions_)
+    _attendees(ctx, drafts)
+    return [Signing(d.agreement, d.date, d.place, tuple(d.parties), tuple(d.signers),
+                    tuple(a for a in d.attendees if a not in {x.person for x in d.signers}),
+                    d.evidence, d.rule, 0.8 if d.parties else 0.5) for d in drafts]
+
+
+def _clean_agreement(name: str) -> str:
+    name = re.sub(r"[“”\"「」《》]", "", name)
+    name = re.sub(r"^(了|一份|一项|双方|三方|共建)", "", name)
+    return name
+
+
+def _signers(ctx: Context, drafts: list[Draft], s: int, e: int, positions_: list[Position]) -> None:
+    text = ctx.text
+    for m in re.finditer(r"代表([^,。]{0,20}?)(签约|签署|签字|签订)", text[s:e]):
+        at = s + m.start()
+        if FUTURE.search(text[max(s, at - 8):at]) and "将" in text[max(s, at - 3):at]:
+            continue
+        clause_start = max(text.rfind(c, s, at) for c in ("。", ",", ";")) + 1
+        clause_start = max(clause_start, s)
+        # signers are the people of this clause (a list may run over a comma)
+        people = [p for p in ctx.within(s, at, "Person")]
+        if not people:
+            continue
+        local = [p for p in people if p.start >= clause_start] or people
+        target = m.group(1)
+        draft = _which_agreement(ctx, drafts, s, e)
+        if draft is None:
+            continue
+        named = _orgs_in(ctx, at, at + m.end() - m.start())
+        for k, p in enumerate(local):
+            if named and not re.match(r"(双方|三方|各方|多方)", target):
+                party = named[0]
+            else:
+                party = _party_of(p.text, draft.parties, positions_, ctx, p.start, clause_start)
+                if party is None and k < len(draft.parties) and re.search(r"分别|双方|三方", target + text[at - 3:at]):
+                    party = draft.parties[k]
+            if party and party not in draft.parties:
+                draft.parties.append(party)
+            if not any(x.person == p.text for x in draft.signers):
+                draft.signers.append(Signer(p.text, party))
+
+
+def _party_of(person, parties, positions_, ctx, at, clause_start) -> str | None:
+    # the organisation written next to the signer in this sentence wins
+    for pos in positions_:
+        if pos.person == person and pos.evidence.start <= at < pos.evidence.end and pos.org in parties:
+            return pos.org
+    for pos in positions_:
+        if pos.person == person and pos.org in parties:
+            return pos.org
+    return None
+
+
+def _which_agreement(ctx: Context, drafts: list[Draft], s: int, e: int) -> Draft | None:
+    sent = ctx.text[s:e]
+    for d in reversed(drafts):
+        if d.agreement and d.agreement in sent:
+            return d
+    before = [d for d in drafts if d.evidence.start <= s]
+    return before[-1] if before else (drafts[0] if drafts else None)
+
+
+def _attendees(ctx: Context, drafts: list[Draft]) -> None:
+    if not drafts:
+        return
+    text = ctx.text
+    for s, e in sentences(text):
+        sent = text[s:e]
+        verbs = list(ATTEND_VERB.finditer(sent))
+        if not verbs or re.search(r"参加会见|出席会见|参加座谈|出席座谈", sent) and "签" not in sent:
+            continue
+        if not re.search(r"签|仪式|活动|典礼", sent):
+            continue
+        people = [p for p in ctx.within(s, e, "Person")]
+        hosts = []
+        for v in verbs:
+            vs = s + v.start()
+            if v.group() == "主持":
+                hosts += [p for p in people if abs(p.start - vs) < 25]
+        chosen = [p for p in people if p.start < s + verbs[-1].start()] + hosts
+        draft = _which_agreement(ctx, drafts, s, e)
+        # a ceremony attended is attended for every agreement signed at it
+        targets = [draft] if SIGN_VERB.search(sent) and re.search(r"协议|合同|备忘录", sent) else drafts
+        for d in targets:
+            signers = {x.person for x in d.signers}
+            for p in chosen:
+                if p.text not in d.attendees and p.text not in signers:
+                    d.attendees.append(p.text)
+
+
+# -- investments -------------------------------------------------------------------------
+
+def investments(ctx: Context) -> list[Investment]:
+    out = []
+    text = ctx.text
+    for s, e in sentences(text):
+        for money in find_money(text[s:e]):
+            ms = s + money.start
+            clause_start = max(max(text.rfind(c, s, ms) for c in (",", ";")) + 1, s)
+            head = text[clause_start:ms]
+            verb = None
+            for v in INVEST_VERB.finditer(head):
+                verb = v
+            if verb is None or NOT_INVEST.search(head[verb.start() - 2 if verb.start() >= 2 else 0:]):
+                continue
+            if re.search(r"总投资|其中", head):
+                continue
+            vs = clause_start + verb.start()
+            orgs = [m for m in ctx.within(s, vs, "Organization")]
+            if not orgs:
+                continue
+            investor = _resolve_org(ctx, orgs[-1].text)
+            target = _target(ctx, s + money.end, e, clause_start, vs)
+            out.append(Investment(investor, money.amount, money.currency, target,
+                                  ctx.span(s, e), "invest-verb", 0.8))
+    return _unique(out)
+
+
+def _target(ctx: Context, after: int, e: int, clause_start: int, verb_at: int) -> str | None:
+    projects = [m for m in ctx.within(after, e, "Project")]
+    if projects:
+        return projects[0].text
+    orgs = [m for m in ctx.within(clause_start, e, "Organization") if m.start > verb_at - 12]
+    m = re.search(r"向([^,。]{2,20}?)(增资|投资|注资)", ctx.text[clause_start:e])
+    if m and orgs:
+        return _resolve_org(ctx, orgs[0].text)
+    places = [m for m in ctx.within(after, e, "Place")]
+    return places[0].text if places else None

@@ -1,0 +1,73 @@
+"""One entity per real-world thing: group the surface forms of one document into
+entities with a canonical (simplified) label and aliases."""
+from __future__ import annotations
+
+import re
+
+from . import lexicon
+from .mentions import Scan
+from .model import Mention
+from .relations import gov_name
+
+_DROPPABLE = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "集团", "公司")
+
+
+def org_groups(scan: Scan, mentions: list[Mention], places: dict[str, str]) -> dict[str, str]:
+    """Surface organisation name -> canonical name, for one document."""
+    text = scan.text
+    surfaces = {m.text for m in mentions if m.type == "Organization"}
+    canon: dict[str, str] = {}
+    parent = {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    def union(a, b):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+
+    for s in surfaces:
+        parent.setdefault(s, s)
+    for short, full in scan.aliases.items():
+        parent.setdefault(short, short)
+        parent.setdefault(full, full)
+        union(short, full)
+    for a in surfaces:
+        for b in surfaces:
+            if a != b and b.startswith(a) and b[len(a):] in _DROPPABLE:
+                union(a, b)
+    groups: dict[str, set[str]] = {}
+    for s in parent:
+        groups.setdefault(find(s), set()).add(s)
+    companies = set(lexicon.words("companies.txt"))
+    for members in groups.values():
+        govs = {gov_name(m, places) for m in members} - {None}
+        if govs and len(govs) == 1:
+            label = govs.pop()
+        else:
+            known = sorted(members & companies, key=len)
+            label = known[0] if known else max(members, key=lambda m: (len(m), m))
+        for m in members:
+            canon[m] = label
+    for s in surfaces:
+        if s not in canon:
+            canon[s] = gov_name(s, places) or s
+        elif gov_name(s, places) and canon[s] == s:
+            canon[s] = gov_name(s, places)
+    return canon
+
+
+def project_groups(names: set[str]) -> dict[str, str]:
+    """光网城市 / 全光网城市: a name that ends another, longer one is the same project."""
+    canon = {}
+    for n in sorted(names, key=len):
+        longer = [m for m in names if m != n and m.endswith(n) and len(n) >= 4 and len(m) - len(n) <= 3]
+        canon[n] = max(longer, key=len) if longer else n
+    return canon
+
+
+def clean_label(name: str) -> str:
+    return re.sub(r"[“”\"「」《》『』\s]", "", name)

@@ -1,0 +1,62 @@
+"""jieba, owned: a private Tokenizer so the global one (which tags 华为 as a person) is
+never mutated, with the project's title and organisation words added."""
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str
+    flag: str
+    start: int
+    end: int
+
+
+def _import_jieba():
+    with warnings.catch_warnings():
+        # jieba imports setuptools' deprecated pkg_resources
+        warnings.simplefilter("ignore")
+        import jieba
+        import jieba.posseg
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def pos_tokenizer():
+    jieba = _import_jieba()
+    from . import lexicon
+    tok = jieba.Tokenizer()
+    for title in lexicon.titles():
+        tok.add_word(title, freq=50000, tag="title")
+    for company in lexicon.words("companies.txt"):
+        tok.add_word(company, freq=50000, tag="nt")
+    for place in lexicon.places():
+        tok.add_word(place, freq=50000, tag="ns")
+    return jieba.posseg.POSTokenizer(tok)
+
+
+def tokens(text: str) -> list[Token]:
+    out, pos = [], 0
+    for pair in pos_tokenizer().cut(text):
+        out.append(Token(pair.word, pair.flag, pos, pos + len(pair.word)))
+        pos += len(pair.word)
+    return out
+
+
+def common_characters(min_freq: int = 2000) -> frozenset[str]:
+    """Characters of jieba's frequent words: a cheap model of 'ordinary Chinese text'."""
+    jieba = _import_jieba()
+    dict_path = resources.files(jieba).joinpath("dict.txt")
+    chars = set()
+    with dict_path.open(encoding="utf-8") as fh:
+        for line in fh:
+            word, freq, *_ = line.split(" ")
+            if int(freq) >= min_freq:
+                chars.update(word)
+    return frozenset(chars)

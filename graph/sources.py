@@ -1,0 +1,100 @@
+"""Inputs -> Documents: .txt files, .jsonl corpora and folders of both.
+
+Bad input never stops a corpus: each problem becomes a `Skipped` record and the
+reader goes on."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .errors import InputError
+from .model import Document
+from .normalize import decode, make_document
+
+MAX_CHARS = 200_000  # above this a document is split into paragraph chunks
+
+
+@dataclass(frozen=True)
+class Skipped:
+    file: str
+    line: int | None
+    reason: str
+    action: str = "skipped"  # or "repaired"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.action}: {self.reason}"
+
+
+def input_files(paths) -> list[Path]:
+    files = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in (".txt", ".jsonl"))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise InputError(str(p), "no such file or folder")
+    return files
+
+
+def read_inputs(paths, problems: list[Skipped]) -> Iterator[Document]:
+    seen: set[str] = set()
+    for f in input_files(paths):
+        reader = _read_jsonl if f.suffix.lower() == ".jsonl" else _read_txt
+        for doc in reader(f, problems):
+            if doc.id in seen:
+                problems.append(Skipped(str(f), None, f"duplicate document id {doc.id!r}"))
+                continue
+            seen.add(doc.id)
+            yield doc
+
+
+def _read_txt(path: Path, problems: list[Skipped]) -> Iterator[Document]:
+    try:
+        text, repairs = decode(path.read_bytes(), str(path))
+    except InputError as err:
+        problems.append(Skipped(str(path), None, err.problem))
+        return
+    except OSError as err:
+        problems.append(Skipped(str(path), None, err.strerror or str(err)))
+        return
+    for r in repairs:
+        problems.append(Skipped(str(path), None, r, "repaired"))
+    doc_id = path.stem
+    yield from _documents(doc_id, text, str(path), problems, {})
+
+
+def _read_jsonl(path: Path, problems: list[Skipped]) -> Iterator[Document]:
+    try:
+        raw, repairs = decode(path.read_bytes(), str(path))
+    except (InputError, OSError) as err:
+        problems.append(Skipped(str(path), None, getattr(err, "problem", str(err))))
+        return
+    for n, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as err:
+            problems.append(Skipped(str(path), n, f"not JSON ({err.msg} at column {err.colno})"))
+            continue
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+            problems.append(Skipped(str(path), n, "no 'text' field"))
+            continue
+        doc_id = str(rec.get("id") or f"{path.stem}-{n}")
+        meta = {k: rec[k] for k in ("title", "date", "url") if isinstance(rec.get(k), str)}
+        yield from _documents(doc_id, rec["text"], f"{path}:{n}", problems, meta)
+
+
+def _documents(doc_id, text, source, problems, meta) -> Iterator[Document]:
+    if not text.strip():
+        problems.append(Skipped(source, None, "empty document"))
+        return
+    doc = make_document(doc_id, text, source=source, **meta)
+    if not any("\u4e00" <= c <= "\u9fff" for c in doc.text[:20000]):
+        problems.append(Skipped(source, None, "no Chinese text"))
+        return
+    yield doc
