@@ -85,15 +85,18 @@ def _left_edge(scan: Scan, start: int, limit: int = 20) -> int:
             break
         if t.word in boundaries or t.flag == "title" or t.flag in ("m", "t", "p", "c", "u", "uj", "r"):
             break
-        if t.flag == "v" and t.word not in org_words:
-            break
         if t.word.endswith("公司") and t.end <= start:
             break  # 附属公司瑞港投资: a name never holds 公司 in its middle
         if any(t.start >= s and t.end <= e for (s, e) in scan.persons):
             break
         edge = t.start
         j -= 1
-    # a title may hide inside a jieba token at the left edge: drop it
+    # jieba may glue a function word to the name's first characters (仪式由霁川大学):
+    # cut after the last one when a plausible name remains
+    head = text[edge:start]
+    for k in range(len(head) - 1, -1, -1):
+        if head[k] in "由与向在将对及" and len(head) - k - 1 >= 2:
+            return edge + k + 1
     return edge
 
 
@@ -318,16 +321,50 @@ def _starts_boundary(scan: Scan, i: int) -> bool:
     return lexicon.longest_at(text, i, lexicon.words("name_followers.txt")) is not None
 
 
+def _hard_boundary(scan: Scan, i: int) -> bool:
+    text = scan.text
+    return i >= len(text) or not is_han(text[i]) or any(s == i for (s, e) in scan.titles)
+
+
+DOTTED = re.compile(r"[\u4e00-\u9fff]{1,6}(?:·[\u4e00-\u9fff]{1,8})+")
+
+
+def dotted_name_at(scan: Scan, i: int) -> str | None:
+    """马蒂亚斯·克莱因: parts joined by a middle dot; the last part ends at a boundary."""
+    m = DOTTED.match(scan.text, i)
+    if not m:
+        return None
+    head, *rest = m.group().split("·")
+    last = rest[-1]
+    base = m.end() - len(last)
+    for k in range(1, len(last) + 1):
+        if k >= 2 and _starts_boundary(scan, base + k):
+            last = last[:k]
+            break
+    return "·".join([head, *rest[:-1], last])
+
+
+def _dotted_names(scan: Scan) -> set[str]:
+    out = set()
+    for m in DOTTED.finditer(scan.text):
+        head = m.group().split("·")[0]
+        # 贺振宇与马蒂亚斯·克莱因: the first part starts after the last follower word
+        cut = max((head.rfind(w) + len(w) for w in ("与", "和", "、", "及", "同", "由") if w in head), default=0)
+        name = dotted_name_at(scan, m.start() + cut)
+        if name and len(name.split("·")[0]) >= 1:
+            out.add(name)
+    return out
+
+
 def name_at(scan: Scan, i: int, known: set[str]) -> str | None:
     """A personal name starting at i: a surname, then one or two given-name characters."""
     text = scan.text
     for name in sorted(known, key=len, reverse=True):
         if text.startswith(name, i) and _starts_boundary(scan, i + len(name)):
             return name
-    # names with a middle dot: 马蒂亚斯·克莱因
-    m = re.match(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})?", text[i:])
-    if m:
-        return m.group()
+    dotted = dotted_name_at(scan, i)
+    if dotted:
+        return dotted
     sur = lexicon.longest_at(text, i, lexicon.surnames())
     if not sur:
         return None
@@ -335,6 +372,9 @@ def name_at(scan: Scan, i: int, known: set[str]) -> str | None:
     if j >= len(text) or not is_han(text[j]) or _starts_boundary(scan, j):
         return None
     if _starts_boundary(scan, j + 1):
+        # 潘致和出席: a follower word (和) may be the name's last character
+        if text[j + 1:j + 2] in ("和", "与", "同", "及") and _hard_boundary(scan, j + 2) and len(sur) == 1:
+            return text[i:j + 2]
         return text[i:j + 1]
     if _starts_boundary(scan, j + 2) or len(sur) == 2:
         return text[i:j + 2]
@@ -365,8 +405,7 @@ def find_people(scan: Scan) -> None:
                 if before_ok and name_at(scan, s, known) == cand:
                     known.add(cand)
                     break
-        for m in re.finditer(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})?", text):
-            known.add(m.group())
+        known |= _dotted_names(scan)
     known = {k for k in known if not _bad_name(k)}
     # foreign names are later called by their last part: 克莱因
     short = {k.split("·")[-1]: k for k in known if "·" in k and len(k.split("·")[-1]) >= 2}
@@ -379,7 +418,8 @@ def find_people(scan: Scan) -> None:
 
 
 def _bad_name(name: str) -> bool:
-    return any(w in name for w in ("市", "县", "省", "区委")) and "·" not in name
+    return (any(w in name for w in ("市", "县", "省", "区")) and "·" not in name) or \
+        any(name.startswith(p) and len(name) - len(p) >= 2 for p in ("该", "本"))
 
 
 # -- agreements, projects, money and dates --------------------------------------------

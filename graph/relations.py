@@ -82,6 +82,19 @@ def implied_org(title: str, places: dict[str, str]) -> str | None:
     return None
 
 
+def committee_title(title: str, surface: str | None, org: str) -> str:
+    """书记 of 江屿市委 is written 市委书记; 常委 of it 市委常委 (the form the press uses)."""
+    if title not in ("书记", "副书记", "常委", "常务副书记"):
+        return title
+    for body in ("党工委", "党委", "党组"):
+        if org.endswith(body):
+            return body + title
+    m = __import__("re").search(r"([省市县区州])委$", org)
+    if m:
+        return m.group(1) + "委" + title
+    return title
+
+
 # -- positions ---------------------------------------------------------------------------
 
 def _ending_at(spans: dict, i: int) -> tuple[int, int] | None:
@@ -177,6 +190,7 @@ def positions(ctx: Context) -> list[Position]:
                 org = _resolve_org(ctx, surface) if surface else (
                     implied_org(title, ctx.places) or last_org or inherited)
                 if org:
+                    title = committee_title(title, surface, org)
                     out.append(Position(person, title, org, _sentence_span(ctx, ps), rule,
                                         0.9 if surface else 0.7))
             if surface:
@@ -261,7 +275,7 @@ def signings(ctx: Context, positions_: list[Position]) -> list[Signing]:
             if passive and FUTURE.search(text[a.end:a.end + passive.end()]):
                 continue
             name = _clean_agreement(a.text)
-            if any(d.agreement == name for d in drafts):
+            if any(d.agreement == name and d.evidence.start == s for d in drafts):
                 continue
             clause_start = max(text.rfind(c, s, anchor) for c in (",", "。")) + 1 if verb else s
             parties = _orgs_in(ctx, max(s, clause_start if clause_start > s else s), a.start)
@@ -269,6 +283,9 @@ def signings(ctx: Context, positions_: list[Position]) -> list[Signing]:
                 parties = _orgs_in(ctx, s, a.start) or parties
             if len(parties) < 2 and "双方" in sent and drafts:
                 parties = list(drafts[-1].parties)
+            same = next((d for d in drafts if d.agreement == name and set(d.parties) == set(parties)), None)
+            if same is not None:
+                continue
             dates = [d for d in find_dates(sent)]
             date = dates[0].value if dates else lead
             drafts.append(Draft(name, with_year(date, ctx.year) if date else None,
@@ -375,22 +392,51 @@ def investments(ctx: Context) -> list[Investment]:
             ms = s + money.start
             clause_start = max(max(text.rfind(c, s, ms) for c in (",", ";")) + 1, s)
             head = text[clause_start:ms]
+            org_spans = [(m.start, m.end) for m in ctx.mentions if m.type == "Organization"]
             verb = None
             for v in INVEST_VERB.finditer(head):
-                verb = v
-            if verb is None or NOT_INVEST.search(head[verb.start() - 2 if verb.start() >= 2 else 0:]):
+                at = clause_start + v.start()
+                if not any(a <= at < b for a, b in org_spans):  # 华岳电力投资集团 is a name
+                    verb = v
+            total = re.search(r"总投资", head)
+            if total:
+                investor = _builder(ctx, s + money.end, e)
+                if investor is None:
+                    continue
+                out.append(Investment(investor, money.amount, money.currency,
+                                      _target(ctx, clause_start, e, clause_start, ms) or None,
+                                      ctx.span(s, e), "total-by", 0.6))
                 continue
-            if re.search(r"总投资|其中", head):
+            if verb is None or NOT_INVEST.search(head[max(verb.start() - 2, 0):]) or "其中" in head:
                 continue
             vs = clause_start + verb.start()
-            orgs = [m for m in ctx.within(s, vs, "Organization")]
-            if not orgs:
+            investor = _investor(ctx, s, clause_start, vs)
+            if investor is None:
                 continue
-            investor = _resolve_org(ctx, orgs[-1].text)
             target = _target(ctx, s + money.end, e, clause_start, vs)
             out.append(Investment(investor, money.amount, money.currency, target,
                                   ctx.span(s, e), "invest-verb", 0.8))
     return _unique(out)
+
+
+def _investor(ctx: Context, s: int, clause_start: int, verb_at: int) -> str | None:
+    """The subject of the clause: its first organisation not governed by 向/对/与."""
+    text = ctx.text
+    for lo in (clause_start, s):
+        orgs = [m for m in ctx.within(lo, verb_at, "Organization")
+                if text[max(m.start - 1, 0)] not in "向对与和同"]
+        if orgs:
+            return _resolve_org(ctx, orgs[0].text if lo == clause_start else orgs[-1].text)
+    return None
+
+
+def _builder(ctx: Context, after: int, e: int) -> str | None:
+    """项目总投资约100亿元，由巨川建设集团投资建设: the total has a named investor."""
+    m = re.search(r"由([^,。]{2,30}?)(?:投资|出资|独资|全额投资)", ctx.text[after:e])
+    if not m:
+        return None
+    orgs = ctx.within(after + m.start(1), after + m.end(1), "Organization")
+    return _resolve_org(ctx, orgs[0].text) if orgs else None
 
 
 def _target(ctx: Context, after: int, e: int, clause_start: int, verb_at: int) -> str | None:

@@ -36,6 +36,8 @@ def pos_tokenizer():
         tok.add_word(title, freq=50000, tag="title")
     for company in lexicon.words("companies.txt"):
         tok.add_word(company, freq=50000, tag="nt")
+    for word in lexicon.words("org_words_extra.txt"):
+        tok.add_word(word, freq=50000, tag="n")
     for place in lexicon.places():
         tok.add_word(place, freq=50000, tag="ns")
     return jieba.posseg.POSTokenizer(tok)
