@@ -53,7 +53,7 @@ class Scan:
 
 # -- organisations -------------------------------------------------------------------
 
-def _left_edge(scan: Scan, start: int, limit: int = 20) -> int:
+def _left_edge(scan: Scan, start: int, limit: int = 20, stop_verbs: bool = False) -> int:
     """Extend an organisation name leftwards from `start` over the tokens that can be
     part of a name; stop at punctuation, function words, titles and other verbs."""
     text = scan.text
@@ -88,6 +88,8 @@ def _left_edge(scan: Scan, start: int, limit: int = 20) -> int:
         if t.word.endswith("公司") and t.end <= start:
             break  # 附属公司瑞港投资: a name never holds 公司 in its middle
         if any(t.start >= s and t.end <= e for (s, e) in scan.persons):
+            break
+        if stop_verbs and t.flag in ("v", "vn", "d", "a", "ad"):
             break
         edge = t.start
         j -= 1
@@ -262,19 +264,15 @@ def find_places(scan: Scan) -> None:
     """Places with a level (江屿市, 柏坪县) and known places (青岛, 湖北)."""
     text = scan.text
     known = lexicon.places()
-    for m in PLACE_LEVEL.finditer(text):
-        s = m.start()
-        # the place must start at a boundary: after punctuation or a function word
-        start = _left_edge(scan, m.start(2), limit=4)
-        if start >= m.start(2) or m.start(2) - start > 4 or m.start(2) - start < 2:
+    for m in re.finditer(r"[省市县区州]", text):
+        span = _place_span(scan, m.start())
+        if span is None:
             continue
         nxt = text[m.end():m.end() + 3]
-        level = m.group(2)
-        if level == "区" and not re.match(r"委|政府|人民政府|长|副区长|人大|政协", nxt):
+        if m.group() == "区" and not re.match(r"委|政府|人民政府|长|副区长|人大|政协", nxt):
             continue  # 华东区, 产业开发区: regions and zones, not administrative places
-        if nxt[:1] in ("场", "民", "值", "级", "内", "直", "面") or text[m.start(2) - 1] == "城":
+        if nxt[:1] in ("场", "民", "值", "级", "内", "直", "面"):
             continue
-        span = (start, m.end())
         if not scan.covered(*span, scan.persons, scan.titles):
             scan.places[span] = "level"
     for name in known:
@@ -282,6 +280,15 @@ def find_places(scan: Scan) -> None:
             span = (m.start(), m.end())
             if not any(s <= span[0] and span[1] <= e for (s, e) in scan.places):
                 scan.places[span] = "lexicon"
+
+
+def _place_span(scan: Scan, level_at: int) -> tuple[int, int] | None:
+    """江屿市: the two to four characters before a level character that can be a name."""
+    start = _left_edge(scan, level_at, limit=4, stop_verbs=True)
+    if 2 <= level_at - start <= 4 and all(is_han(c) for c in scan.text[start:level_at]) \
+            and not scan.text[start:level_at + 1].endswith("城市"):
+        return (start, level_at + 1)
+    return None
 
 
 def main_places(scan: Scan) -> dict[str, str]:
@@ -369,7 +376,7 @@ def name_at(scan: Scan, i: int, known: set[str]) -> str | None:
     if not sur:
         return None
     j = i + len(sur)
-    if j >= len(text) or not is_han(text[j]) or _starts_boundary(scan, j):
+    if j >= len(text) or _hard_boundary(scan, j) or any(s == j for (s, e) in scan.orgs):
         return None
     if _starts_boundary(scan, j + 1):
         # 潘致和出席: a follower word (和) may be the name's last character
