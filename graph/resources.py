@@ -4,22 +4,16 @@ The repository keeps them in the top-level ontology/ folder; setup.cfg installs 
 folder as the package data `graph.ontology`, so a wheel install finds them too."""
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from .errors import ZhituError
 
 
 def ontology_dir() -> Path:
-    checkout = Path(__file__).resolve().parent.parent / "ontology"
-    if (checkout / "zhitu.ttl").is_file():
-        return checkout
-    try:
-        installed = Path(str(resources.files("graph.ontology")))
-    except ModuleNotFoundError:
-        installed = None
-    if installed and (installed / "zhitu.ttl").is_file():
-        return installed
+    here = Path(__file__).resolve().parent
+    for folder in (here.parent / "ontology", here / "ontology"):  # checkout, then wheel
+        if (folder / "zhitu.ttl").is_file():
+            return folder
     raise ZhituError("the ontology folder is missing from this installation")
 
 
