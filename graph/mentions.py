@@ -91,6 +91,10 @@ def _left_edge(scan: Scan, start: int, limit: int = 20, stop_verbs: bool = False
             break
         if stop_verbs and t.flag in ("v", "vn", "d", "a", "ad"):
             break
+        if t.flag == "v" and len(t.word) >= 2 and t.word not in org_words:
+            break  # 走出实验室, 收购奕辉光电: a verb ends the name
+        if t.end <= start and t.word.endswith(("厂", "商")) and len(t.word) >= 2:
+            break  # 材料厂宏晟精密, 发电商柔光能源: a description before the name
         edge = t.start
         j -= 1
     # jieba may glue a function word to the name's first characters (仪式由霁川大学):
@@ -134,7 +138,7 @@ def find_orgs(scan: Scan) -> None:
         if start >= s:
             continue
         name = text[start:e]
-        if _generic(name) or _generic(name[: len(name) - len(suffix)]):
+        if _generic(name) or _generic(name[: len(name) - len(suffix)]) or name.endswith("上市公司"):
             continue
         if (len(suffix) == 1 or suffix in ("政府", "人民政府")) and not _starts_with_place(scan, start, s):
             continue  # 局/部/厅 and 政府 only for bodies of a named place (澄州市商务局)
