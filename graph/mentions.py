@@ -18,7 +18,7 @@ LEVELS = "省市县区州"
 GOV_BODIES = ("人民政府", "人大常委会", "政府", "政协", "纪委", "委")
 # a place with its level, as in 江屿市 / 柏坪县; the place part is 2-4 Han characters
 PLACE_LEVEL = re.compile(r"([\u4e00-\u9fff]{2,4}?)([省市县区州])")
-DECLARED = re.compile(r"(?:以下简称|下称|简称|以下称)[:：]?[“\"「『]([^”\"」』]{1,20})[”\"」』]")
+DECLARED = re.compile(r"(?:以下简称|下称|简称|以下称)[:：]?[“\"「『]?([^”\"」』),，。:;]{1,20})")
 QUOTED = re.compile(r"[“\"「『《]([^”\"」』》\n]{1,40})[”\"」』》]")
 AGREEMENT_HEADS = ("框架协议", "协议书", "协议", "合同书", "合同", "备忘录", "意向书", "谅解备忘录")
 
@@ -192,10 +192,10 @@ def _declared_aliases(scan: Scan) -> None:
             scan.aliases[inner] = full
 
 
-_COMPANY_ENDINGS = ("股份有限公司", "有限责任公司", "集团有限公司", "控股有限公司", "有限公司",
+_COMPANY_ENDINGS = ("株式会社", "私人有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "控股有限公司", "有限公司",
                     "集团公司", "公司")
 _INDUSTRY = re.compile(r"(科技|新能源|能源|环保|物流|建设|投资|控股|实业|发展|智能|电子|信息|"
-                       r"生物|医药|技术|网络|数据|材料|新材料|机器人|汽车|装备|半导体|集团|国际)")
+                       r"生物|医药|技术|网络|数据|材料|新材料|机器人|汽车|装备|半导体|集团|国际|化学|化工|精密|电子|光电)")
 
 
 def _short_forms(scan: Scan) -> None:
@@ -221,7 +221,7 @@ def _short_forms(scan: Scan) -> None:
             candidates.add(stem)
         # a brand at the front: 华信云科技 -> 华信云, 鼎泰环保科技集团 -> 鼎泰环保
         m = _INDUSTRY.search(stem, 2)
-        if m and full.endswith(("公司", "集团")):
+        if m and full.endswith(("公司", "集团", "会社")):
             candidates.add(stem[: m.start()])
             candidates.add(stem[: m.end()])
         if full.startswith("中国") and len(full) >= 4 and full in lexicon.words("companies.txt"):
@@ -337,6 +337,12 @@ def _hard_boundary(scan: Scan, i: int) -> bool:
     return i >= len(text) or not is_han(text[i]) or any(s == i for (s, e) in scan.titles)
 
 
+def _verb_follows(scan: Scan, i: int) -> bool:
+    """一行, 主持, 出席 ... but not a conjunction or another name: 潘致和一行 vs 喻红与恒澜."""
+    w = lexicon.longest_at(scan.text, i, lexicon.words("name_followers.txt"))
+    return bool(w) and w not in ("与", "和", "同", "及", "跟", "在", "对", "为", "向")
+
+
 DOTTED = re.compile(r"[\u4e00-\u9fff]{1,6}(?:·[\u4e00-\u9fff]{1,8})+")
 
 
@@ -360,7 +366,10 @@ def _dotted_names(scan: Scan) -> set[str]:
     for m in DOTTED.finditer(scan.text):
         head = m.group().split("·")[0]
         # 贺振宇与马蒂亚斯·克莱因: the first part starts after the last follower word
-        cut = max((head.rfind(w) + len(w) for w in ("与", "和", "、", "及", "同", "由") if w in head), default=0)
+        stops = ("与", "和", "、", "及", "同", "由") + lexicon.title_words()
+        cut = max((head.rfind(w) + len(w) for w in stops if w in head), default=0)
+        cut = max([cut] + [head.rfind(t[-1]) + 1 for t in lexicon.title_words()
+                           if len(t) >= 2 and t[-1] == "官" and t[-1] in head])
         name = dotted_name_at(scan, m.start() + cut)
         if name and len(name.split("·")[0]) >= 1:
             out.add(name)
@@ -384,7 +393,8 @@ def name_at(scan: Scan, i: int, known: set[str]) -> str | None:
         return None
     if _starts_boundary(scan, j + 1):
         # 潘致和出席: a follower word (和) may be the name's last character
-        if text[j + 1:j + 2] in ("和", "与", "同", "及") and _hard_boundary(scan, j + 2) and len(sur) == 1:
+        if text[j + 1:j + 2] in ("和", "与", "同", "及") and len(sur) == 1 and (
+                _hard_boundary(scan, j + 2) or _verb_follows(scan, j + 2)):
             return text[i:j + 2]
         return text[i:j + 1]
     if _starts_boundary(scan, j + 2) or len(sur) == 2:
@@ -429,6 +439,8 @@ def find_people(scan: Scan) -> None:
 
 
 def _bad_name(name: str) -> bool:
+    if name.endswith(("委", "会", "局", "部", "厅", "处")) and "·" not in name:
+        return True
     return (any(w in name for w in ("市", "县", "省", "区")) and "·" not in name) or \
         any(name.startswith(p) and len(name) - len(p) >= 2 for p in ("该", "本"))
 
