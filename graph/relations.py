@@ -243,7 +243,9 @@ def _orgs_in(ctx: Context, s: int, e: int) -> list[str]:
 
 
 def _lead_date(ctx: Context) -> str | None:
-    dates = [d for d in find_dates(ctx.text[:300]) if d.kind != "year_end"]
+    # a header's 发布时间 2024-03-28 is when the page went up, not when anything was signed
+    dates = [d for d in find_dates(ctx.text[:300]) if d.kind not in ("year_end", "iso")
+             and not re.search(r"(发布|发稿|更新|来源)[时间日期]*[:：]?\s*$", ctx.text[max(0, d.start - 8):d.start])]
     return dates[0].value if dates else None
 
 
@@ -400,7 +402,7 @@ def investments(ctx: Context) -> list[Investment]:
                     verb = v
             total = re.search(r"总投资", head)
             if total:
-                investor = _builder(ctx, s + money.end, e)
+                investor = _builder(ctx, s, e)
                 if investor is None:
                     continue
                 out.append(Investment(investor, money.amount, money.currency,
