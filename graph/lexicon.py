@@ -57,3 +57,9 @@ def currencies() -> dict[str, str]:
 @lru_cache(maxsize=None)
 def places() -> dict[str, str]:
     return table("places.tsv")
+
+
+@lru_cache(maxsize=None)
+def word_set(name: str) -> frozenset[str]:
+    """A one-per-line lexicon as a set, for membership tests."""
+    return frozenset(words(name))

@@ -16,7 +16,7 @@ QUOTES = "“”‘’「」『』《》〈〉\"'"
 PUNCT = set("，,。.;；:：!！?？、\n \t()（）[]【】") | set(QUOTES) | {"—", "…", "/", "|", "·"}
 LEVELS = "省市县区州"
 GOV_BODIES = ("人民政府", "人大常委会", "政府", "政协", "纪委", "委")
-# a place with its level, as in 江屿市 / 柏坪县; the place part is 2-4 Han characters
+# a place with its level, as in 安平市 / 石门县; the place part is 2-4 Han characters
 PLACE_LEVEL = re.compile(r"([\u4e00-\u9fff]{2,4}?)([省市县区州])")
 DECLARED = re.compile(r"(?:以下简称|下称|简称|以下称)[:：]?[“\"「『]?([^”\"」』),，。:;]{1,20})")
 QUOTED = re.compile(r"[“\"「『《]([^”\"」』》\n]{1,40})[”\"」』》]")
@@ -57,21 +57,20 @@ def _left_edge(scan: Scan, start: int, limit: int = 20, stop_verbs: bool = False
     """Extend an organisation name leftwards from `start` over the tokens that can be
     part of a name; stop at punctuation, function words, titles and other verbs."""
     text = scan.text
-    boundaries = set(lexicon.words("org_boundaries.txt"))
-    org_words = set(lexicon.words("org_words.txt"))
+    boundaries = lexicon.word_set("org_boundaries.txt")
+    org_words = lexicon.word_set("org_words.txt")
     ti = scan.token_at(start)
     tok = scan.toks[ti]
-    edge = tok.start if tok.start < start else start
-    if tok.start < start and (tok.word[: start - tok.start] in boundaries
-                              or not is_han(tok.word[0])):
-        edge = start
-    j = ti - 1 if tok.start < start or ti > 0 else -1
-    if tok.start >= start:
-        j = ti - 1
+    # the suffix may start inside a jieba token: its head belongs to the name unless it
+    # is a function word
+    edge = start
+    if tok.start < start and tok.word[: start - tok.start] not in boundaries and is_han(tok.word[0]):
+        edge = tok.start
+    j = ti - 1
     while j >= 0 and start - scan.toks[j].start <= limit:
         t = scan.toks[j]
         if t.word == ")" or t.word == "(":
-            # 博尔曼(中国)投资有限公司: keep a short bracketed part inside the name
+            # 长林(中国)投资有限公司: keep a short bracketed part inside the name
             if t.word == ")":
                 k = j - 1
                 while k >= 0 and scan.toks[k].word != "(" and j - k < 6:
@@ -86,18 +85,18 @@ def _left_edge(scan: Scan, start: int, limit: int = 20, stop_verbs: bool = False
         if t.word in boundaries or t.flag == "title" or t.flag in ("m", "t", "p", "c", "u", "uj", "r"):
             break
         if t.word.endswith("公司") and t.end <= start:
-            break  # 附属公司瑞港投资: a name never holds 公司 in its middle
+            break  # 附属公司长林投资: a name never holds 公司 in its middle
         if any(t.start >= s and t.end <= e for (s, e) in scan.persons):
             break
         if stop_verbs and t.flag in ("v", "vn", "d", "a", "ad"):
             break
         if t.flag == "v" and len(t.word) >= 2 and t.word not in org_words:
-            break  # 走出实验室, 收购奕辉光电: a verb ends the name
+            break  # 走出实验室, 收购北岭光电: a verb ends the name
         if t.end <= start and t.word.endswith(("厂", "商")) and len(t.word) >= 2:
-            break  # 材料厂宏晟精密, 发电商柔光能源: a description before the name
+            break  # 材料厂长林精密, 发电商北岭能源: a description before the name
         edge = t.start
         j -= 1
-    # jieba may glue a function word to the name's first characters (仪式由霁川大学):
+    # jieba may glue a function word to the name's first characters (仪式由安平大学):
     # cut after the last one when a plausible name remains
     head = text[edge:start]
     for k in range(len(head) - 1, -1, -1):
@@ -107,7 +106,7 @@ def _left_edge(scan: Scan, start: int, limit: int = 20, stop_verbs: bool = False
 
 
 def _starts_with_place(scan: Scan, start: int, end: int) -> bool:
-    """True where text[start:end] opens with a place (江屿市, 青岛) or a bare level (县)."""
+    """True where text[start:end] opens with a place (安平市, 青岛) or a bare level (县)."""
     head = scan.toks[scan.token_at(start)]
     if head.start == start and (head.flag == "ns" or head.word in tuple(LEVELS)):
         return True
@@ -116,7 +115,7 @@ def _starts_with_place(scan: Scan, start: int, end: int) -> bool:
 
 
 def _generic(name: str) -> bool:
-    generic = set(lexicon.words("generic_orgs.txt"))
+    generic = lexicon.word_set("generic_orgs.txt")
     if name in generic:
         return True
     for w in ("该", "本", "其", "各", "这家", "一家", "两家", "新", "全资", "附属", "合资"):
@@ -141,7 +140,7 @@ def find_orgs(scan: Scan) -> None:
         if _generic(name) or _generic(name[: len(name) - len(suffix)]) or name.endswith("上市公司"):
             continue
         if (len(suffix) == 1 or suffix in ("政府", "人民政府")) and not _starts_with_place(scan, start, s):
-            continue  # 局/部/厅 and 政府 only for bodies of a named place (澄州市商务局)
+            continue  # 局/部/厅 and 政府 only for bodies of a named place (安平市商务局)
         if len(suffix) == 1:
             tok = scan.toks[scan.token_at(s)]
             if tok.end != e or tok.flag == "v":
@@ -150,7 +149,7 @@ def find_orgs(scan: Scan) -> None:
             if suffix == "委":
                 continue
         found[(start, e)] = "suffix"
-    # bare government short forms: 市委, 市政府, 县人大常委会 ...
+    # bare government short forms: 市委, 市政府, 县政协 ...
     for m in re.finditer(r"(?<![\u4e00-\u9fff])([省市县区])(人民政府|政府|委|人大常委会|政协)", text):
         found.setdefault((m.start(), m.end()), "gov-short")
     for m in re.finditer(r"(?<=[与和同、,。:;])([省市县区])(人民政府|政府|委|人大常委会|政协)", text):
@@ -186,10 +185,8 @@ def _declared_aliases(scan: Scan) -> None:
         m = DECLARED.search(inner) or re.search(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]", inner)
         if m:
             scan.aliases[m.group(1)] = full
-        elif re.fullmatch(r"[\u4e00-\u9fff]{2,8}", inner or "") and inner not in full[:2] \
-                and not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", inner) or \
-                (re.fullmatch(r"[\u4e00-\u9fff]{2,6}", inner or "") and inner[0] == full[0]):
-            scan.aliases[inner] = full
+        elif re.fullmatch(r"[\u4e00-\u9fff]{2,6}", inner or "") and inner[0] == full[0]:
+            scan.aliases[inner] = full  # 长林科技大学(长林科大)
 
 
 _COMPANY_ENDINGS = ("株式会社", "私人有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "控股有限公司", "有限公司",
@@ -199,8 +196,8 @@ _INDUSTRY = re.compile(r"(科技|新能源|能源|环保|物流|建设|投资|�
 
 
 def _short_forms(scan: Scan) -> None:
-    """Undeclared short forms that the article uses: 华信云 for 华信云科技股份有限公司,
-    巨川建设集团 for 巨川建设集团有限公司, 联通 for 中国联通."""
+    """Undeclared short forms that the article uses: 长林云 for 长林云科技股份有限公司,
+    北岭建设集团 for 北岭建设集团有限公司, 联通 for 中国联通."""
     text = scan.text
     fulls = {text[s:e] for (s, e) in scan.orgs}
     for full in sorted(fulls, key=len, reverse=True):
@@ -214,12 +211,12 @@ def _short_forms(scan: Scan) -> None:
             candidates.add(stem)
         if stem.endswith("集团") and len(stem) > 4:
             candidates.add(stem[:-2])
-        # a place at the front is dropped in use: 香港恒澜物流集团 -> 恒澜物流
+        # a place at the front is dropped in use: 香港长林物流集团 -> 长林物流
         head = lexicon.longest_at(stem, 0, tuple(sorted(lexicon.places(), key=len, reverse=True)))
         if head and stem != full and len(stem) - len(head) >= 3:
             stem = stem[len(head):]
             candidates.add(stem)
-        # a brand at the front: 华信云科技 -> 华信云, 鼎泰环保科技集团 -> 鼎泰环保
+        # a brand at the front: 长林云科技 -> 长林云, 北岭环保科技集团 -> 北岭环保
         m = _INDUSTRY.search(stem, 2)
         if m and full.endswith(("公司", "集团", "会社")):
             candidates.add(stem[: m.start()])
@@ -265,7 +262,7 @@ def _all_occurrences(scan: Scan) -> None:
 # -- places and governments ------------------------------------------------------------
 
 def find_places(scan: Scan) -> None:
-    """Places with a level (江屿市, 柏坪县) and known places (青岛, 湖北)."""
+    """Places with a level (安平市, 石门县) and known places (青岛, 湖北)."""
     text = scan.text
     known = lexicon.places()
     for m in re.finditer(r"[省市县区州]", text):
@@ -287,7 +284,7 @@ def find_places(scan: Scan) -> None:
 
 
 def _place_span(scan: Scan, level_at: int) -> tuple[int, int] | None:
-    """江屿市: the two to four characters before a level character that can be a name."""
+    """安平市: the two to four characters before a level character that can be a name."""
     start = _left_edge(scan, level_at, limit=4, stop_verbs=True)
     if 2 <= level_at - start <= 4 and all(is_han(c) for c in scan.text[start:level_at]) \
             and not scan.text[start:level_at + 1].endswith("城市"):
@@ -296,7 +293,7 @@ def _place_span(scan: Scan, level_at: int) -> tuple[int, int] | None:
 
 
 def main_places(scan: Scan) -> dict[str, str]:
-    """The place in context for each level: 市 -> 江屿市 (the most mentioned)."""
+    """The place in context for each level: 市 -> 安平市 (the most mentioned)."""
     counts: dict[str, dict[str, int]] = {}
     for (s, e) in scan.places:
         name = scan.text[s:e]
@@ -338,7 +335,7 @@ def _hard_boundary(scan: Scan, i: int) -> bool:
 
 
 def _verb_follows(scan: Scan, i: int) -> bool:
-    """一行, 主持, 出席 ... but not a conjunction or another name: 潘致和一行 vs 喻红与恒澜."""
+    """一行, 主持, 出席 ... but not a conjunction or another name: 王立和一行 vs 王立与长林."""
     w = lexicon.longest_at(scan.text, i, lexicon.words("name_followers.txt"))
     return bool(w) and w not in ("与", "和", "同", "及", "跟", "在", "对", "为", "向")
 
@@ -347,7 +344,7 @@ DOTTED = re.compile(r"[\u4e00-\u9fff]{1,6}(?:·[\u4e00-\u9fff]{1,8})+")
 
 
 def dotted_name_at(scan: Scan, i: int) -> str | None:
-    """马蒂亚斯·克莱因: parts joined by a middle dot; the last part ends at a boundary."""
+    """约翰·史密斯: parts joined by a middle dot; the last part ends at a boundary."""
     m = DOTTED.match(scan.text, i)
     if not m:
         return None
@@ -365,7 +362,7 @@ def _dotted_names(scan: Scan) -> set[str]:
     out = set()
     for m in DOTTED.finditer(scan.text):
         head = m.group().split("·")[0]
-        # 贺振宇与马蒂亚斯·克莱因: the first part starts after the last follower word
+        # 何明与约翰·史密斯: the first part starts after the last follower word
         stops = ("与", "和", "、", "及", "同", "由") + lexicon.title_words()
         cut = max((head.rfind(w) + len(w) for w in stops if w in head), default=0)
         cut = max([cut] + [head.rfind(t[-1]) + 1 for t in lexicon.title_words()
@@ -392,7 +389,7 @@ def name_at(scan: Scan, i: int, known: set[str]) -> str | None:
     if j >= len(text) or _hard_boundary(scan, j) or any(s == j for (s, e) in scan.orgs):
         return None
     if _starts_boundary(scan, j + 1):
-        # 潘致和出席: a follower word (和) may be the name's last character
+        # 王立和出席: a follower word (和) may be the name's last character
         if text[j + 1:j + 2] in ("和", "与", "同", "及") and len(sur) == 1 and (
                 _hard_boundary(scan, j + 2) or _verb_follows(scan, j + 2)):
             return text[i:j + 2]
@@ -415,7 +412,7 @@ def find_people(scan: Scan) -> None:
             name = name_at(scan, te, known)
             if name:
                 known.add(name)
-            # name before title: 中国联通王晓初董事长, 黄启东校长
+            # name before title: 中国联通王晓初董事长, 何明校长
             for length in (4, 3, 2):
                 s = ts - length
                 if s < 0:
@@ -428,7 +425,7 @@ def find_people(scan: Scan) -> None:
                     break
         known |= _dotted_names(scan)
     known = {k for k in known if not _bad_name(k)}
-    # foreign names are later called by their last part: 克莱因
+    # foreign names are later called by their last part: 史密斯
     short = {k.split("·")[-1]: k for k in known if "·" in k and len(k.split("·")[-1]) >= 2}
     for name in sorted(known | set(short), key=len, reverse=True):
         for m in re.finditer(re.escape(name), text):

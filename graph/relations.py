@@ -36,7 +36,7 @@ class Context:
     scan: Scan
     mentions: list[Mention]
     canon: dict[str, str]  # surface org name -> canonical org name
-    places: dict[str, str]  # level -> main place (江屿市)
+    places: dict[str, str]  # level -> main place (安平市)
     year: int | None
 
     @property
@@ -83,13 +83,13 @@ def implied_org(title: str, places: dict[str, str]) -> str | None:
 
 
 def committee_title(title: str, surface: str | None, org: str) -> str:
-    """书记 of 江屿市委 is written 市委书记; 常委 of it 市委常委 (the form the press uses)."""
+    """书记 of 安平市委 is written 市委书记; 常委 of it 市委常委 (the form the press uses)."""
     if title not in ("书记", "副书记", "常委", "常务副书记"):
         return title
     for body in ("党工委", "党委", "党组"):
         if org.endswith(body):
             return body + title
-    m = __import__("re").search(r"([省市县区州])委$", org)
+    m = re.search(r"([省市县区州])委$", org)
     if m:
         return m.group(1) + "委" + title
     return title
@@ -179,7 +179,7 @@ def positions(ctx: Context) -> list[Position]:
             segments = [(org[1] if org else None, titles)]
             start = org[0][0] if org else ps
             rule = "org-name-title"
-        # an organisation carries over a list: 华信云董事长周立群、总裁欧阳明轩
+        # an organisation carries over a list: 长林云董事长何明、总裁欧阳新
         if carried[0] >= 0 and 0 <= start - carried[0] <= 1 and text[carried[0]:start] in ("、", ""):
             inherited = carried[1]
         else:
@@ -433,7 +433,7 @@ def _investor(ctx: Context, s: int, clause_start: int, verb_at: int) -> str | No
 
 
 def _builder(ctx: Context, after: int, e: int) -> str | None:
-    """项目总投资约100亿元，由巨川建设集团投资建设: the total has a named investor."""
+    """项目总投资约100亿元，由北岭建设集团投资建设: the total has a named investor."""
     m = re.search(r"由([^,。]{2,30}?)(?:投资|出资|独资|全额投资)", ctx.text[after:e])
     if not m:
         return None
