@@ -424,6 +424,7 @@ def find_people(scan: Scan) -> None:
                     known.add(cand)
                     break
         known |= _dotted_names(scan)
+    known |= _tagged_names(scan)
     known = {k for k in known if not _bad_name(k)}
     # foreign names are later called by their last part: 史密斯
     short = {k.split("·")[-1]: k for k in known if "·" in k and len(k.split("·")[-1]) >= 2}
@@ -433,6 +434,36 @@ def find_people(scan: Scan) -> None:
             if scan.covered(*span, scan.persons, scan.orgs, scan.titles):
                 continue
             scan.persons[span] = short.get(name, name)
+
+
+def _tagged_names(scan: Scan) -> set[str]:
+    """Names jieba's model tags as people (nr), where the shape is a Chinese name: a
+    surname then one or two characters, and the word is not also a common noun."""
+    from .segment import pos_tokenizer
+    freq = pos_tokenizer().tokenizer.FREQ
+    out = set()
+    for k, t in enumerate(scan.toks):
+        if t.flag not in ("nr", "nrfg") or not 2 <= len(t.word) <= 4:
+            continue
+        # jieba's dictionary tags many common words nr (师生, 康复): trust the tag only for
+        # words its model found (not in the dictionary) or rare three-character entries
+        known = freq.get(t.word) or 0
+        if known and not (len(t.word) == 3 and known < 30):
+            continue
+        sur = lexicon.longest_at(t.word, 0, lexicon.surnames())
+        if not sur or len(t.word) - len(sur) not in (1, 2):
+            continue
+        if scan.covered(t.start, t.end, scan.orgs, scan.titles, scan.places):
+            continue
+        right = _hard_boundary(scan, t.end) or _verb_follows(scan, t.end)
+        prev = scan.toks[k - 1] if k else None
+        left = prev is None or not is_han(prev.word[-1]) or prev.flag in (
+            "v", "p", "c", "u", "uj", "d", "r", "m", "title", "f", "ul") or \
+            any(e == t.start for (_, e) in scan.titles)
+        if not (right or (left and len(t.word) == 3)):
+            continue  # a name has a clear edge: punctuation, a title, a verb, a particle
+        out.add(t.word)
+    return out
 
 
 def _bad_name(name: str) -> bool:
