@@ -82,7 +82,7 @@ def _left_edge(scan: Scan, start: int, limit: int = 20, stop_verbs: bool = False
             break
         if not (is_han(t.word[0]) or t.word.isalnum() and t.flag == "eng"):
             break
-        if t.word in boundaries or t.flag == "title" or t.flag in ("m", "t", "p", "c", "u", "uj", "r"):
+        if t.word in boundaries or t.flag in ("title", "m", "t", "p", "c", "u", "uj", "r", "l", "i", "d"):
             break
         if t.word.endswith("公司") and t.end <= start:
             break  # 附属公司长林投资: a name never holds 公司 in its middle
@@ -92,7 +92,7 @@ def _left_edge(scan: Scan, start: int, limit: int = 20, stop_verbs: bool = False
             break
         if t.flag == "v" and len(t.word) >= 2 and t.word not in org_words:
             break  # 走出实验室, 收购北岭光电: a verb ends the name
-        if t.end <= start and t.word.endswith(("厂", "商")) and len(t.word) >= 2:
+        if t.end <= start and t.word.endswith(("厂", "商")) and len(t.word) >= 3:
             break  # 材料厂长林精密, 发电商北岭能源: a description before the name
         edge = t.start
         j -= 1
@@ -112,6 +112,21 @@ def _starts_with_place(scan: Scan, start: int, end: int) -> bool:
         return True
     return bool(re.match(r"[\u4e00-\u9fff]{2,4}?[省市县州]|[\u4e00-\u9fff]{2,3}区(?=[\u4e00-\u9fff])",
                          scan.text[start:end])) and scan.token_at(start) != scan.token_at(end - 1)
+
+
+def _common_stem(scan: Scan, start: int, end: int) -> bool:
+    """True when text[start:end] is made only of everyday words (商业, 外资, 国内) with no
+    name among them, so that 商业银行 is a kind of bank rather than a bank."""
+    from .segment import pos_tokenizer
+    if start >= end:
+        return False
+    freq = pos_tokenizer().tokenizer.FREQ
+    for t in scan.toks[scan.token_at(start):]:
+        if t.start >= end:
+            break
+        if t.flag in ("ns", "nr", "nrt", "nz", "nt", "eng", "x", "nrfg", "j") or (freq.get(t.word) or 0) < 200:
+            return False
+    return True
 
 
 def _generic(name: str) -> bool:
@@ -139,6 +154,8 @@ def find_orgs(scan: Scan) -> None:
         name = text[start:e]
         if _generic(name) or _generic(name[: len(name) - len(suffix)]) or name.endswith("上市公司"):
             continue
+        if _common_stem(scan, start, s):
+            continue  # 商业银行, 外资银行, 信托公司: a kind of organisation, not a name
         if (len(suffix) == 1 or suffix in ("政府", "人民政府")) and not _starts_with_place(scan, start, s):
             continue  # 局/部/厅 and 政府 only for bodies of a named place (安平市商务局)
         if len(suffix) == 1:
@@ -154,6 +171,11 @@ def find_orgs(scan: Scan) -> None:
         found.setdefault((m.start(), m.end()), "gov-short")
     for m in re.finditer(r"(?<=[与和同、,。:;])([省市县区])(人民政府|政府|委|人大常委会|政协)", text):
         found.setdefault((m.start(), m.end()), "gov-short")
+    # organisations jieba's dictionary knows (nt): 招商银行, 国务院
+    for t in scan.toks:
+        if t.flag == "nt" and len(t.word) >= 2 and not _generic(t.word) and t.word not in lexicon.titles() \
+                and not re.search(r"(区|站|馆|堂|网站|网)$", t.word):
+            found.setdefault((t.start, t.end), "jieba")
     # widely known companies
     for name in lexicon.words("companies.txt"):
         for m in re.finditer(re.escape(name), text):
