@@ -82,6 +82,11 @@ def _left_edge(scan: Scan, start: int, limit: int = 20, stop_verbs: bool = False
             break
         if not (is_han(t.word[0]) or t.word.isalnum() and t.flag == "eng"):
             break
+        if t.word == "与" and _joins_nouns(scan, j) and \
+                text[start:start + 4].startswith(("学院", "系", "研究所", "研究院", "实验室", "学会", "中心")):
+            edge = t.start  # 环境科学与工程学院: 与 between two nouns inside a name
+            j -= 1
+            continue
         if t.word in boundaries or t.flag in ("title", "m", "t", "p", "c", "u", "uj", "r", "l", "i", "d"):
             break
         if t.word.endswith("公司") and t.end <= start:
@@ -100,9 +105,26 @@ def _left_edge(scan: Scan, start: int, limit: int = 20, stop_verbs: bool = False
     # cut after the last one when a plausible name remains
     head = text[edge:start]
     for k in range(len(head) - 1, -1, -1):
-        if head[k] in "由与向在将对及" and len(head) - k - 1 >= 2:
+        if head[k] in "由向在将对及" and len(head) - k - 1 >= 2:
             return edge + k + 1
+        if head[k] == "与" and len(head) - k - 1 >= 2 and not _joins_nouns(scan, scan.token_at(edge + k)):
+            return edge + k + 1
+    if len(head) >= 3 and head[0] in "和任于从":
+        return edge + 1  # 和松亭区委, 任泊江市...: a glued function word or verb
     return edge
+
+
+def _joins_nouns(scan: Scan, j: int) -> bool:
+    """True where token j is 与 standing between two common nouns (科学与工程)."""
+    toks = scan.toks
+    if j <= 0 or j + 1 >= len(toks) or toks[j].word != "与":
+        return False
+    before, after = toks[j - 1], toks[j + 1]
+    from .segment import pos_tokenizer
+    freq = pos_tokenizer().tokenizer.FREQ
+    common = all((freq.get(t.word) or 0) >= 200 and len(t.word) >= 2 and t.flag in ("n", "vn")
+                 for t in (before, after))
+    return common and not any(s <= before.start < e for (s, e) in scan.orgs)
 
 
 def _starts_with_place(scan: Scan, start: int, end: int) -> bool:
@@ -124,7 +146,8 @@ def _common_stem(scan: Scan, start: int, end: int) -> bool:
     for t in scan.toks[scan.token_at(start):]:
         if t.start >= end:
             break
-        if t.flag in ("ns", "nr", "nrt", "nz", "nt", "eng", "x", "nrfg", "j") or (freq.get(t.word) or 0) < 200:
+        if t.flag in ("ns", "nr", "nrt", "nz", "nt", "eng", "x", "nrfg", "j") or (freq.get(t.word) or 0) < 200 \
+                or len(t.word) == 1:
             return False
     return True
 
@@ -174,7 +197,7 @@ def find_orgs(scan: Scan) -> None:
     # organisations jieba's dictionary knows (nt): 招商银行, 国务院
     for t in scan.toks:
         if t.flag == "nt" and len(t.word) >= 2 and not _generic(t.word) and t.word not in lexicon.titles() \
-                and not re.search(r"(区|站|馆|堂|网站|网)$", t.word):
+                and not re.search(r"(区|站|馆|堂|网站|网|信息)$", t.word):
             found.setdefault((t.start, t.end), "jieba")
     # widely known companies
     for name in lexicon.words("companies.txt"):
@@ -245,22 +268,43 @@ def _short_forms(scan: Scan) -> None:
             candidates.add(stem[: m.end()])
         if full.startswith("中国") and len(full) >= 4 and full in lexicon.words("companies.txt"):
             candidates.add(full[2:])
-        for short in candidates:
+        prefixes = set()
+        if full.endswith(("公司", "集团", "会社")):
+            # any front part of the name the article uses on its own: 拓峰重工 for
+            # 拓峰重工机械有限公司; checked below for a clean right edge
+            prefixes = {stem[:k] for k in range(3, len(stem))} - candidates
+        for short in sorted(candidates | prefixes, key=len, reverse=True):
             if len(short) < 2 or short == full or short in scan.aliases or _generic(short):
                 continue
             if len(short) == 2 and not full.startswith("中国"):
                 continue
             if re.fullmatch(r"[\u4e00-\u9fff]{2,4}[省市县区]", short):
                 continue  # a place, handled as government
-            if _used_alone(text, short, fulls):
+            if short in prefixes and any(a.startswith(short) or short.startswith(a)
+                                         for a, f in scan.aliases.items() if f == full):
+                continue  # one short form per name is enough; keep the longest
+            if _used_alone(scan, short, fulls, strict=short in prefixes):
                 scan.aliases[short] = full
 
 
-def _used_alone(text: str, short: str, fulls: set[str]) -> bool:
+_AFTER_NAME = set("将与和在的为向对已也还是于并及、,。:;")
+
+
+def _used_alone(scan: Scan, short: str, fulls: set[str], strict: bool = False) -> bool:
+    """Whether `short` occurs outside the full names; `strict` also wants a clean right
+    edge (punctuation, a title, a verb or particle) so that a mere front part does not count."""
+    text = scan.text
     for m in re.finditer(re.escape(short), text):
         inside = any(text.startswith(f, m.start() - f.find(short)) for f in fulls
                      if short in f and f != short and m.start() - f.find(short) >= 0)
-        if not inside:
+        if inside:
+            continue
+        if not strict:
+            return True
+        nxt = text[m.end():m.end() + 1]
+        if not is_han(nxt) or nxt in _AFTER_NAME or \
+                lexicon.longest_at(text, m.end(), lexicon.title_words()) or \
+                lexicon.longest_at(text, m.end(), lexicon.words("name_followers.txt")):
             return True
     return False
 
