@@ -24,11 +24,19 @@ def _currency_pattern() -> str:
     return "|".join(map(re.escape, words))
 
 
+_UNIT = r"(?:万亿|亿|万|千|百)"
+_ARABIC = r"\d[\d,]*(?:\.\d+)?"
+# 1亿5000万 or 两亿五千万: a later group only ever follows a unit, and a number starts only
+# at the start of a run of digits, so matching stays linear on any input
+_AMOUNT = (r"(?:(?<![\d,.])%s(?:%s(?:%s%s?)?)?|(?<![%s万亿点])[%s万亿]+(?:点[%s]+)?[万亿]?)"
+           % (_ARABIC, _UNIT, _ARABIC, _UNIT, CN_NUM, CN_NUM, CN_NUM))
+
+
 def _money_re():
     cur = _currency_pattern()
     return re.compile(
         r"(?P<pre>新台币|人民币|港币|美元)?" + _QUALIFIER +
-        r"(?P<num>(?:%s(?:万亿|亿|万|千|百)?)+)(?:个)?(?P<cur>%s)(?:人民币)?" % (_NUMBER, cur))
+        r"(?P<num>%s)(?:个)?(?P<cur>%s)(?:人民币)?" % (_AMOUNT, cur))
 
 
 _MONEY = None
@@ -108,7 +116,12 @@ def find_money(text: str) -> list[MoneyMatch]:
         if pre and pre in lexicon.currencies() and code == "CNY":
             code = lexicon.currencies()[pre]  # 新台币1.2亿元 is TWD, not CNY
         out.append(MoneyMatch(m.start(), m.end(), amount, code, m.group()))
-    return out
+    # spoken 两个亿 (= 2亿元), where no currency is written
+    for m in re.finditer(r"(?<![\d%s])(\d+(?:\.\d+)?|[%s]{1,4})个亿(?![元美欧港日])" % (CN_NUM, CN_NUM), text):
+        value = parse_number(m.group(1))
+        if value:
+            out.append(MoneyMatch(m.start(), m.end(), value * 10 ** 8, "CNY", m.group()))
+    return sorted(out, key=lambda x: x.start)
 
 
 def parse_money(text: str) -> tuple[Decimal, str] | None:

@@ -19,6 +19,8 @@ from graph.numbers import find_dates, parse_date, parse_money
     ("约25亿元人民币", 2_500_000_000, "CNY"),
     ("一千万元", 10_000_000, "CNY"),
     ("1.2万亿元", 1_200_000_000_000, "CNY"),
+    ("两个亿", 200_000_000, "CNY"),
+    ("1亿5000万元", 150_000_000, "CNY"),
 ])
 def test_money(text, amount, currency):
     value, code = parse_money(text)
@@ -48,3 +50,22 @@ def test_document_year_completes_a_day_without_one():
 
 def test_invalid_dates_are_ignored():
     assert find_dates("13月45日") == []
+
+
+@pytest.mark.parametrize("text", ["1" * 100_000 + "x", "一" * 100_000, ",".join(["1"] * 20_000),
+                                  "月" * 50_000, "1月" * 20_000])
+def test_pathological_numbers_finish(text):
+    """Nested quantifiers once made this exponential; an alarm turns a hang into a failure."""
+    import signal
+
+    def hang(*_):
+        raise TimeoutError("money/date matching did not finish")
+
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(20)
+    try:
+        parse_money(text)
+        find_dates(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
