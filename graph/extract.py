@@ -1,7 +1,7 @@
 """Document -> Extraction: find mentions, resolve them inside the document, read facts."""
 from __future__ import annotations
 
-from .mentions import LEVELS, find_all, main_places
+from .mentions import COMPANY_REFS, find_all, main_places
 from .model import Document, Extraction, Investment, Position, Signing
 from .relations import Context, gov_name, investments, positions, signings
 from .resolve import clean_label, org_groups, project_groups
@@ -39,6 +39,8 @@ def _names(doc, mentions, canon, projects, facts, places):
         groups.setdefault((type_, label), set()).add(surface)
 
     for m in mentions:
+        if m.type == "Organization" and m.text in COMPANY_REFS:
+            continue  # 本公司 is a reference, not a name of the company
         if m.type == "Organization":
             add("Organization", canon.get(m.text, m.text), m.text)
         elif m.type == "Person":

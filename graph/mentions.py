@@ -194,6 +194,11 @@ def find_orgs(scan: Scan) -> None:
         found.setdefault((m.start(), m.end()), "gov-short")
     for m in re.finditer(r"(?<=[与和同、,。:;])([省市县区])(人民政府|政府|委|人大常委会|政协)", text):
         found.setdefault((m.start(), m.end()), "gov-short")
+    # a listed company named by its stock code: 远帆科技(300659), 长林(股票代码:688001)
+    for m in re.finditer(r"(?<=[\u4e00-\u9fff])\((?:股票代码|证券代码|股份代号|股票代号|代码)?[:：]?\s*\d{4,6}", text):
+        start = _left_edge(scan, m.start(), limit=10)
+        if 2 <= m.start() - start <= 10 and not _generic(text[start:m.start()]):
+            found.setdefault((start, m.start()), "stock-code")
     # organisations jieba's dictionary knows (nt): 招商银行, 国务院
     for t in scan.toks:
         if t.flag == "nt" and len(t.word) >= 2 and not _generic(t.word) and t.word not in lexicon.titles() \
@@ -212,9 +217,28 @@ def find_orgs(scan: Scan) -> None:
             continue
         kept[(s, e)] = found[(s, e)]
     scan.orgs.update(kept)
+    _references(scan)
     _declared_aliases(scan)
     _short_forms(scan)
     _all_occurrences(scan)
+
+
+COMPANY_REFS = ("本公司", "该公司", "本集团", "该集团", "公司", "集团")
+
+
+def _references(scan: Scan) -> None:
+    """本公司, 该公司, 集团 standing alone refer to a company named before them; record the
+    span (resolve.py decides which company) unless it is part of a longer name."""
+    text = scan.text
+    for m in re.finditer("|".join(COMPANY_REFS), text):
+        span = (m.start(), m.end())
+        if any(s <= span[0] and span[1] <= e for (s, e) in scan.orgs):
+            continue
+        if text[m.start() - 1:m.start()] in ("子", "资", "属", "分", "股", "母", "团") or \
+                is_han(text[m.start() - 1:m.start()]) and m.group() in ("公司", "集团") and \
+                text[m.start() - 1] not in "该本由与和及为,、。:;":
+            continue  # 合资公司, 子公司: another company; 华为公司: part of a name
+        scan.orgs[span] = "reference"
 
 
 def _declared_aliases(scan: Scan) -> None:
@@ -257,7 +281,7 @@ def _short_forms(scan: Scan) -> None:
         if stem.endswith("集团") and len(stem) > 4:
             candidates.add(stem[:-2])
         # a place at the front is dropped in use: 香港长林物流集团 -> 长林物流
-        head = lexicon.longest_at(stem, 0, tuple(sorted(lexicon.places(), key=len, reverse=True)))
+        head = lexicon.longest_at(stem, 0, _place_prefixes(scan))
         if head and stem != full and len(stem) - len(head) >= 3:
             stem = stem[len(head):]
             candidates.add(stem)
@@ -268,6 +292,12 @@ def _short_forms(scan: Scan) -> None:
             candidates.add(stem[: m.end()])
         if full.startswith("中国") and len(full) >= 4 and full in lexicon.words("companies.txt"):
             candidates.add(full[2:])
+        if full.endswith("大学"):
+            core = re.sub(r"^(国立|省立|市立|私立)", "", full[:-2])
+            head = lexicon.longest_at(core, 0, _place_prefixes(scan))
+            if head and len(core) - len(head) >= 2:
+                core = core[len(head):]
+            candidates.add(core[0] + "大")
         prefixes = set()
         if full.endswith(("公司", "集团", "会社")):
             # any front part of the name the article uses on its own: 拓峰重工 for
@@ -276,7 +306,7 @@ def _short_forms(scan: Scan) -> None:
         for short in sorted(candidates | prefixes, key=len, reverse=True):
             if len(short) < 2 or short == full or short in scan.aliases or _generic(short):
                 continue
-            if len(short) == 2 and not full.startswith("中国"):
+            if len(short) == 2 and not full.startswith("中国") and not short.endswith("大"):
                 continue
             if re.fullmatch(r"[\u4e00-\u9fff]{2,4}[省市县区]", short):
                 continue  # a place, handled as government
@@ -288,6 +318,21 @@ def _short_forms(scan: Scan) -> None:
 
 
 _AFTER_NAME = set("将与和在的为向对已也还是于并及、,。:;")
+
+
+def _place_prefixes(scan: Scan) -> tuple[str, ...]:
+    """Place names an organisation may start with: the lexicon's, and places with a level
+    in this text, with and without the level (鹤原市, 鹤原)."""
+    names = set(lexicon.places())
+    for m in re.finditer(r"([\u4e00-\u9fff]{2,4}?)([省市县])", scan.text):
+        if m.group(1) + m.group(2) in {scan.text[s:e] for (s, e) in scan.places}:
+            names.add(m.group())
+    for (s, e) in list(scan.places):
+        place = scan.text[s:e]
+        names.add(place)
+        if place[-1] in "省市县区州" and len(place) >= 3:
+            names.add(place[:-1])
+    return tuple(sorted(names, key=len, reverse=True))
 
 
 def _used_alone(scan: Scan, short: str, fulls: set[str], strict: bool = False) -> bool:
@@ -473,9 +518,11 @@ def name_at(scan: Scan, i: int, known: set[str]) -> str | None:
 def find_people(scan: Scan) -> None:
     text = scan.text
     known: set[str] = set()
+    honorifics = lexicon.words("honorifics.txt")
     for _ in range(2):  # a second pass sees the names the first one learnt
         for (ts, te) in sorted(scan.titles):
-            name = name_at(scan, te, known)
+            h = lexicon.longest_at(text, te, honorifics)
+            name = name_at(scan, te + len(h or ""), known)
             if name:
                 known.add(name)
             # name before title: 中国联通王晓初董事长, 何明校长
@@ -579,9 +626,13 @@ def find_projects(scan: Scan) -> list[Mention]:
 
 def find_all(text: str) -> tuple[Scan, list[Mention]]:
     scan = Scan(text)
-    find_orgs(scan)
+    # places first (organisation names start with them), with titles known so that 副市长
+    # is not read as a place; titles are found again once organisations are known
     find_titles(scan)
     find_places(scan)
+    scan.titles.clear()
+    find_orgs(scan)
+    find_titles(scan)
     find_people(scan)
     mentions = [Mention(s, e, "Organization", text[s:e], r) for (s, e), r in scan.orgs.items()]
     mentions += [Mention(s, e, "Person", scan.persons[(s, e)], "title") for (s, e) in scan.persons]

@@ -167,9 +167,11 @@ def positions(ctx: Context) -> list[Position]:
     out: list[Position] = []
     text = ctx.text
     carried: tuple[int, str | None] = (-1, None)  # (end of last phrase, its organisation)
+    honorifics = lexicon.words("honorifics.txt")
     for (ps, pe) in sorted(ctx.scan.persons):
         person = ctx.scan.persons[(ps, pe)]
-        segments, start = _title_chain_left(ctx, ps)
+        h = next((h for h in honorifics if text.endswith(h, 0, ps)), "")
+        segments, start = _title_chain_left(ctx, ps - len(h))
         rule = "org-title-name"
         if not segments:
             titles = _title_chain_right(ctx, pe)
@@ -179,9 +181,11 @@ def positions(ctx: Context) -> list[Position]:
             segments = [(org[1] if org else None, titles)]
             start = org[0][0] if org else ps
             rule = "org-name-title"
-        # an organisation carries over a list: 长林云董事长何明、总裁欧阳新
-        if carried[0] >= 0 and 0 <= start - carried[0] <= 1 and text[carried[0]:start] in ("、", ""):
+        # an organisation carries over a list: 长林云董事长何明、总裁欧阳新 (or a comma)
+        if carried[0] >= 0 and 0 <= start - carried[0] <= 1 and text[carried[0]:start] in ("、", "", ","):
             inherited = carried[1]
+            if inherited and text[carried[0]:start] == ",":
+                inherited = re.sub(r"(党委|党组|党工委)$", "", inherited) or None
         else:
             inherited = None
         last_org = None
@@ -195,6 +199,10 @@ def positions(ctx: Context) -> list[Position]:
                                         0.9 if surface else 0.7))
             if surface:
                 last_org = _resolve_org(ctx, surface)
+        if last_org:
+            # 大学党委书记甲、校长乙: the post after the committee's is the university's
+            last_org = re.sub(r"(党委|党组|党工委)$", "", last_org) if not re.search(
+                r"[省市县区州]委$", last_org) else last_org
         end = pe
         if rule == "org-name-title":
             end = pe + sum(len(t) for t in segments[0][1])

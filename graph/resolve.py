@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon
-from .mentions import Scan
+from .mentions import COMPANY_REFS, Scan
 from .model import Mention
 from .relations import gov_name
 
@@ -29,6 +29,8 @@ def org_groups(scan: Scan, mentions: list[Mention], places: dict[str, str]) -> d
         if ra != rb:
             parent[ra] = rb
 
+    refs = surfaces & set(COMPANY_REFS)
+    surfaces -= refs
     for s in surfaces:
         parent.setdefault(s, s)
     for short, full in scan.aliases.items():
@@ -57,7 +59,25 @@ def org_groups(scan: Scan, mentions: list[Mention], places: dict[str, str]) -> d
             canon[s] = gov_name(s, places) or s
         elif gov_name(s, places) and canon[s] == s:
             canon[s] = gov_name(s, places)
+    main = _main_company(mentions, canon)
+    for r in refs:
+        if main:
+            canon[r] = main
     return canon
+
+
+def _main_company(mentions: list[Mention], canon: dict[str, str]) -> str | None:
+    """The company the article is about: the one named most often (本公司 and 该公司 refer
+    to it)."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.type != "Organization" or m.text in COMPANY_REFS:
+            continue
+        label = canon.get(m.text, m.text)
+        if label.endswith(_DROPPABLE + ("会社",)) or m.text != label:
+            counts[label] = counts.get(label, 0) + 1
+    companies = {k: v for k, v in counts.items() if k.endswith(_DROPPABLE + ("会社",))}
+    return max(companies, key=lambda k: (companies[k], -len(k))) if companies else None
 
 
 def project_groups(names: set[str]) -> dict[str, str]:
