@@ -194,6 +194,9 @@ def find_orgs(scan: Scan) -> None:
         found.setdefault((m.start(), m.end()), "gov-short")
     for m in re.finditer(r"(?<=[与和同、,。:;])([省市县区])(人民政府|政府|委|人大常委会|政协)", text):
         found.setdefault((m.start(), m.end()), "gov-short")
+    # a zone's bodies named alone: 党工委副书记、管委会主任
+    for m in re.finditer(r"(?<![\u4e00-\u9fff])(管委会|党工委)|(?<=[与和同、,。:;])(管委会|党工委)", text):
+        found.setdefault((m.start(), m.end()), "zone-short")
     # a listed company named by its stock code: 远帆科技(300659), 长林(股票代码:688001)
     for m in re.finditer(r"(?<=[\u4e00-\u9fff])\((?:股票代码|证券代码|股份代号|股票代号|代码)?[:：]?\s*\d{4,6}", text):
         start = _left_edge(scan, m.start(), limit=10)

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon
-from .mentions import LEVELS, Scan, main_places
+from .mentions import COMPANY_REFS, LEVELS, Scan
+
+COMPANY_ENDS = ("公司", "集团", "会社")
 from .model import Investment, Mention, Position, Signer, Signing, Span
 from .numbers import find_dates, find_money, with_year
 
@@ -64,6 +66,8 @@ def gov_name(surface: str, places: dict[str, str]) -> str | None:
             return surface + known[surface] + "人民政府"
         return None
     _, place, level, body = m.groups()
+    if level == "区" and re.search(r"(经开|高新|开发|保税|自贸|工业|产业|园|新)$", place):
+        return None  # 经开区, 高新区: development zones, not governments
     if not place:
         place = places.get(level, "")[:-1] if places.get(level) else ""
         if not place:
@@ -115,7 +119,17 @@ def _org_ending_at(ctx: Context, i: int) -> tuple[tuple[int, int], str] | None:
     return None
 
 
-def _resolve_org(ctx: Context, surface: str) -> str:
+def _resolve_org(ctx: Context, surface: str, at: int | None = None) -> str:
+    if surface in COMPANY_REFS and at is not None and not surface.startswith("本"):
+        # 该公司, 公司: the company named last before this point
+        before = [m for m in ctx.mentions if m.type == "Organization" and m.end <= at
+                  and m.text not in COMPANY_REFS and ctx.org_name(m.text).endswith(COMPANY_ENDS)]
+        if before:
+            return ctx.org_name(before[-1].text)
+    return _resolve_surface(ctx, surface)
+
+
+def _resolve_surface(ctx: Context, surface: str) -> str:
     gov = gov_name(surface, ctx.places)
     if gov and (surface not in ctx.canon or surface[-1] in LEVELS or surface.endswith(("政府", "委"))):
         return gov
@@ -140,7 +154,7 @@ def _title_chain_left(ctx: Context, i: int) -> tuple[list[tuple[str | None, list
         org = _org_ending_at(ctx, i)
         if org:
             i = org[0][0]
-        segments.insert(0, (org[1] if org else None, titles))
+        segments.insert(0, ((org[1], org[0][0]) if org else None, titles))
         if i > 0 and text[i - 1] == "、" and _ending_at(ctx.scan.titles, i - 1):
             i -= 1
             continue
@@ -178,7 +192,7 @@ def positions(ctx: Context) -> list[Position]:
             if not titles:
                 continue
             org = _org_ending_at(ctx, ps)
-            segments = [(org[1] if org else None, titles)]
+            segments = [((org[1], org[0][0]) if org else None, titles)]
             start = org[0][0] if org else ps
             rule = "org-name-title"
         # an organisation carries over a list: 长林云董事长何明、总裁欧阳新 (or a comma)
@@ -189,16 +203,17 @@ def positions(ctx: Context) -> list[Position]:
         else:
             inherited = None
         last_org = None
-        for surface, titles in segments:
+        for named, titles in segments:
+            surface, at = named if named else (None, None)
             for title in titles:
-                org = _resolve_org(ctx, surface) if surface else (
-                    implied_org(title, ctx.places) or last_org or inherited)
+                org = _resolve_org(ctx, surface, at) if surface else (
+                    implied_org(title, ctx.places) or _institution(last_org, title) or inherited)
                 if org:
                     title = committee_title(title, surface, org)
                     out.append(Position(person, title, org, _sentence_span(ctx, ps), rule,
                                         0.9 if surface else 0.7))
             if surface:
-                last_org = _resolve_org(ctx, surface)
+                last_org = _resolve_org(ctx, surface, at)
         if last_org:
             # 大学党委书记甲、校长乙: the post after the committee's is the university's
             last_org = re.sub(r"(党委|党组|党工委)$", "", last_org) if not re.search(
@@ -208,6 +223,14 @@ def positions(ctx: Context) -> list[Position]:
             end = pe + sum(len(t) for t in segments[0][1])
         carried = (end, last_org or inherited)
     return _unique(out)
+
+
+def _institution(org: str | None, title: str) -> str | None:
+    """琅州大学党委常委、副校长: a post outside the party committee is held in the institution."""
+    if org and not title.startswith("党") and title not in ("书记", "副书记", "常委") and \
+            not re.search(r"[省市县区州]委$", org):
+        return re.sub(r"(党委|党组|党工委)$", "", org) or org
+    return org
 
 
 def _unique(items):
@@ -244,7 +267,7 @@ class Draft:
 def _orgs_in(ctx: Context, s: int, e: int) -> list[str]:
     out = []
     for m in ctx.within(s, e, "Organization"):
-        name = _resolve_org(ctx, m.text)
+        name = _resolve_org(ctx, m.text, m.start)
         if name not in out:
             out.append(name)
     return out
@@ -436,7 +459,8 @@ def _investor(ctx: Context, s: int, clause_start: int, verb_at: int) -> str | No
         orgs = [m for m in ctx.within(lo, verb_at, "Organization")
                 if text[max(m.start - 1, 0)] not in "向对与和同"]
         if orgs:
-            return _resolve_org(ctx, orgs[0].text if lo == clause_start else orgs[-1].text)
+            pick = orgs[0] if lo == clause_start else orgs[-1]
+            return _resolve_org(ctx, pick.text, pick.start)
     return None
 
 

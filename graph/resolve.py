@@ -59,11 +59,26 @@ def org_groups(scan: Scan, mentions: list[Mention], places: dict[str, str]) -> d
             canon[s] = gov_name(s, places) or s
         elif gov_name(s, places) and canon[s] == s:
             canon[s] = gov_name(s, places)
+    for bare in ("管委会", "党工委"):
+        if bare in canon:
+            canon[bare] = _zone_body(text, bare, set(canon.values()))
     main = _main_company(mentions, canon)
     for r in refs:
         if main:
             canon[r] = main
     return canon
+
+
+_ZONE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:经开区|高新区|开发区|经济技术开发区|高新技术产业开发区|新区|园区)")
+
+
+def _zone_body(text: str, bare: str, known: set[str]) -> str:
+    """管委会 alone: the one named in full in the article, else the zone's."""
+    full = sorted((k for k in known if k.endswith(bare) and k != bare), key=len)
+    if full:
+        return full[0]
+    zones = _ZONE.findall(text)
+    return (max(set(zones), key=zones.count) + bare) if zones else bare
 
 
 def _main_company(mentions: list[Mention], canon: dict[str, str]) -> str | None:
