@@ -15,7 +15,7 @@ def extract(doc: Document, min_confidence: float = 0.0) -> Extraction:
     ctx = Context(scan, mentions, canon, places, year)
     pos = positions(ctx)
     sig = signings(ctx, pos)
-    inv = investments(ctx)
+    inv = investments(ctx, sig)
     projects = project_groups({clean_label(m.text) for m in mentions if m.type == "Project"})
     facts = [f for f in (*pos, *sig, *inv) if f.confidence >= min_confidence]
     facts = [_canonical(f, projects) for f in facts]

@@ -417,39 +417,79 @@ def _attendees(ctx: Context, drafts: list[Draft]) -> None:
 
 # -- investments -------------------------------------------------------------------------
 
-def investments(ctx: Context) -> list[Investment]:
-    out = []
+def investments(ctx: Context, signings_: list[Signing] = ()) -> list[Investment]:
+    out, last = [], None  # last: (investor, offset) of the latest investment clause
     text = ctx.text
     for s, e in sentences(text):
         for money in find_money(text[s:e]):
             ms = s + money.start
             clause_start = max(max(text.rfind(c, s, ms) for c in (",", ";")) + 1, s)
             head = text[clause_start:ms]
-            org_spans = [(m.start, m.end) for m in ctx.mentions if m.type == "Organization"]
-            verb = None
-            for v in INVEST_VERB.finditer(head):
-                at = clause_start + v.start()
-                if not any(a <= at < b for a, b in org_spans):  # 华岳电力投资集团 is a name
-                    verb = v
-            total = re.search(r"总投资", head)
-            if total:
-                investor = _builder(ctx, s, e)
-                if investor is None:
+            if "总投资" in head:
+                investor, rule = _total_investor(ctx, s, e, ms, head, last, signings_), "total-by"
+                target_from = clause_start
+            elif re.match(r"[A-Za-z+]*\s*轮?融资", text[s + money.end:s + money.end + 6]):
+                investor, rule = _funder(ctx, s + money.end, e), "financing"
+                target_from = s + money.end
+            else:
+                verb = _invest_verb(ctx, clause_start, head)
+                if verb is None or NOT_INVEST.search(head[max(verb - 2, 0):]):
                     continue
-                out.append(Investment(investor, money.amount, money.currency,
-                                      _target(ctx, clause_start, e, clause_start, ms) or None,
-                                      ctx.span(s, e), "total-by", 0.6))
-                continue
-            if verb is None or NOT_INVEST.search(head[max(verb.start() - 2, 0):]) or "其中" in head:
-                continue
-            vs = clause_start + verb.start()
-            investor = _investor(ctx, s, clause_start, vs)
+                vs = clause_start + verb
+                investor, rule = _investor(ctx, s, clause_start, vs), "invest-verb"
+                if "其中" in head and not ctx.within(clause_start, vs, "Organization"):
+                    continue  # 其中固定资产投资: a part of a total, unless someone's share
+                target_from = s + money.end
             if investor is None:
                 continue
-            target = _target(ctx, s + money.end, e, clause_start, vs)
+            last = (investor, s)
+            target = _target(ctx, target_from, e, clause_start, ms)
             out.append(Investment(investor, money.amount, money.currency, target,
-                                  ctx.span(s, e), "invest-verb", 0.8))
+                                  ctx.span(s, e), rule, 0.6 if rule == "total-by" else 0.8))
     return _unique(out)
+
+
+def _invest_verb(ctx: Context, clause_start: int, head: str) -> int | None:
+    """Offset in `head` of its last investment verb that is not part of a name."""
+    org_spans = [(m.start, m.end) for m in ctx.mentions if m.type == "Organization"]
+    found = None
+    for v in INVEST_VERB.finditer(head):
+        at = clause_start + v.start()
+        if not any(a <= at < b for a, b in org_spans):  # 华岳电力投资集团 is a name
+            found = v.start()
+    return found
+
+
+def _total_investor(ctx, s, e, ms, head, last, signings_) -> str | None:
+    """Who stands behind a 总投资: named with 由, the subject of an investment earlier in
+    the sentence, or (for 项目总投资 right after) the latest investor or the company
+    that signed the latest investment agreement."""
+    found = _builder(ctx, s, e)
+    if found:
+        return found
+    verb = _invest_verb(ctx, s, ctx.text[s:ms])
+    if verb is not None and "总投资" not in ctx.text[s + verb - 1:s + verb + 2]:
+        found = _investor(ctx, s, s, s + verb)
+        if found:
+            return found
+    if not re.match(r"\s*(项目)?总投资", head):
+        return None
+    if ctx.within(s, e, "Organization"):
+        return None
+    signed = [g for g in signings_ if g.evidence.start < s and "投资" in g.agreement]
+    if signed and (last is None or signed[-1].evidence.start >= last[1]):
+        companies = [p for p in signed[-1].parties if p.endswith(COMPANY_ENDS)]
+        return companies[0] if companies else None
+    return last[0] if last else None
+
+
+def _funder(ctx: Context, after: int, e: int) -> str | None:
+    """1.2亿元B轮融资,由禾曦资本独家投资: the money raised comes from the one named with 由."""
+    m = re.search(r"由([^,。]{2,30}?)(?:独家|领|共同)?(?:投资|领投|出资|注资)", ctx.text[after:e])
+    if not m:
+        return None
+    orgs = ctx.within(after + m.start(1), after + m.end(1), "Organization")
+    return _resolve_org(ctx, orgs[0].text, orgs[0].start) if orgs else None
 
 
 def _investor(ctx: Context, s: int, clause_start: int, verb_at: int) -> str | None:
