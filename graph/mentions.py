@@ -544,6 +544,7 @@ def find_people(scan: Scan) -> None:
     known = {k for k in known if not _bad_name(k)}
     # foreign names are later called by their last part: 史密斯
     short = {k.split("·")[-1]: k for k in known if "·" in k and len(k.split("·")[-1]) >= 2}
+    known -= set(short)
     for name in sorted(known | set(short), key=len, reverse=True):
         for m in re.finditer(re.escape(name), text):
             span = (m.start(), m.end())

@@ -405,14 +405,26 @@ def _attendees(ctx: Context, drafts: list[Draft]) -> None:
             if v.group() == "主持":
                 hosts += [p for p in people if abs(p.start - vs) < 25]
         chosen = [p for p in people if p.start < s + verbs[-1].start()] + hosts
+        # those who sign in this very sentence (before 代表) are not its attendees
+        sign_at = [s + m.start() for m in re.finditer(r"代表", sent)]
+        signing_here = [p for p in chosen if any(p.start < a and not ATTEND_VERB.search(text[p.end:a])
+                                                  for a in sign_at)]
+        chosen = [p for p in chosen if p not in signing_here and not _byline(ctx, p.start)]
         draft = _which_agreement(ctx, drafts, s, e)
-        # a ceremony attended is attended for every agreement signed at it
-        targets = [draft] if SIGN_VERB.search(sent) and re.search(r"协议|合同|备忘录", sent) else drafts
+        # a ceremony attended is attended for every agreement signed at it; a witness of
+        # one signing (…代表双方签约，X见证) only of that one
+        specific = sign_at or (SIGN_VERB.search(sent) and re.search(r"协议|合同|备忘录", sent))
+        targets = [draft] if specific else drafts
         for d in targets:
             signers = {x.person for x in d.signers}
             for p in chosen:
                 if p.text not in d.attendees and p.text not in signers:
                     d.attendees.append(p.text)
+
+
+def _byline(ctx: Context, at: int) -> bool:
+    """记者 X, 通讯员 Y, 文/X: the reporter, not someone at the signing."""
+    return bool(re.search(r"(记者|通讯员|摄影|实习生|编辑|文|图)[\s/:]*$", ctx.text[max(0, at - 6):at]))
 
 
 # -- investments -------------------------------------------------------------------------
