@@ -211,6 +211,12 @@ def find_orgs(scan: Scan) -> None:
     for name in lexicon.words("companies.txt"):
         for m in re.finditer(re.escape(name), text):
             found.setdefault((m.start(), m.end()), "lexicon")
+    # 长林集团有限公司湖北分公司: a branch is named after its company
+    for (s, e) in sorted(found):
+        if text[s:e].endswith(("分公司", "分行", "办事处")):
+            parent = next(((ps, pe) for (ps, pe) in found if pe == s and pe - ps >= 4), None)
+            if parent:
+                found[(parent[0], e)] = found.pop((s, e))
     # drop spans inside longer ones that end at the same place (keep 中国联通青岛研究院,
     # and 中国联通 inside it, since they start differently)
     spans = sorted(found, key=lambda se: (se[0], -(se[1] - se[0])))
@@ -273,6 +279,8 @@ def _short_forms(scan: Scan) -> None:
     text = scan.text
     fulls = {text[s:e] for (s, e) in scan.orgs}
     for full in sorted(fulls, key=len, reverse=True):
+        if full.endswith(("分公司", "分行", "办事处")):
+            continue  # a branch's short forms are its company's
         stem = full
         for ending in _COMPANY_ENDINGS:
             if stem.endswith(ending) and len(stem) > len(ending) + 1:
@@ -551,6 +559,7 @@ def find_people(scan: Scan) -> None:
             if scan.covered(*span, scan.persons, scan.orgs, scan.titles):
                 continue
             scan.persons[span] = short.get(name, name)
+    _title_references(scan)
 
 
 def _tagged_names(scan: Scan) -> set[str]:
@@ -581,6 +590,22 @@ def _tagged_names(scan: Scan) -> set[str]:
             continue  # a name has a clear edge: punctuation, a title, a verb, a particle
         out.add(t.word)
     return out
+
+
+def _title_references(scan: Scan) -> None:
+    """王书记, 李董事长: a surname and a title standing for a person named before with both."""
+    text = scan.text
+    full = set(scan.persons.values())
+    for (ts, te), title in list(scan.titles.items()):
+        if ts == 0 or scan.covered(ts - 1, ts, scan.persons, scan.orgs):
+            continue
+        sur = text[ts - 1]
+        if ts >= 2 and is_han(text[ts - 2]) and text[ts - 2] not in "、与和及,。":
+            continue
+        holders = [p for p in full if p.startswith(sur) and "·" not in p and
+                   re.search(re.escape(title) + re.escape(p) + "|" + re.escape(p) + re.escape(title), text)]
+        if len(holders) == 1:
+            scan.persons[(ts - 1, te)] = holders[0]
 
 
 def _bad_name(name: str) -> bool:

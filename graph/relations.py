@@ -356,7 +356,8 @@ def _signers(ctx: Context, drafts: list[Draft], s: int, e: int, positions_: list
         named = _orgs_in(ctx, at, at + m.end() - m.start())
         for k, p in enumerate(local):
             if named and not re.match(r"(双方|三方|各方|多方)", target):
-                party = named[0]
+                # 分别代表省政府和集团签约: signers pair with the parties named, in order
+                party = named[k] if len(named) == len(local) else named[0]
             else:
                 party = _party_of(p.text, draft.parties, positions_, ctx, p.start, clause_start)
                 if party is None and k < len(draft.parties) and re.search(r"分别|双方|三方", target + text[at - 3:at]):
