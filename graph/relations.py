@@ -222,7 +222,37 @@ def positions(ctx: Context) -> list[Position]:
         if rule == "org-name-title":
             end = pe + sum(len(t) for t in segments[0][1])
         carried = (end, last_org or inherited)
-    return _unique(out)
+    return _unique(out + appointments(ctx))
+
+
+APPOINT_AFTER = re.compile(r"[^,。;]{0,12}?(当选为|当选|出任|担任|调任|升任|转任)")
+APPOINT_BEFORE = re.compile(r"(任命|聘任|聘请|推选|选举|提名|委任)$")
+FORMER = re.compile(r"(原|此前|不再|曾|前|曾经|已不再)$")
+
+
+def appointments(ctx: Context) -> list[Position]:
+    """Personnel news: 任命甲为长林集团党委书记, 乙当选为公司董事长, 丙调任某局副主任.
+    Former posts (原任, 此前任, 不再担任) are not positions."""
+    out = []
+    text = ctx.text
+    for (ps, pe), person in sorted(ctx.scan.persons.items()):
+        targets = []
+        if APPOINT_BEFORE.search(text[max(0, ps - 4):ps]) and text[pe:pe + 1] == "为":
+            targets.append(pe + 1)
+        m = APPOINT_AFTER.match(text, pe)
+        if m and not FORMER.search(text[pe:m.start(1)]):
+            targets.append(m.end())
+        for at in targets:
+            org = next(((s, e) for (s, e) in ctx.scan.orgs if s == at), None)
+            surface = text[org[0]:org[1]] if org else None
+            titles = _title_chain_right(ctx, org[1] if org else at)
+            name = _resolve_org(ctx, surface, org[0]) if surface else None
+            for title in titles:
+                holder = name or implied_org(title, ctx.places)
+                if holder:
+                    out.append(Position(person, committee_title(title, surface, holder),
+                                        holder, _sentence_span(ctx, ps), "appointment", 0.75))
+    return out
 
 
 def _institution(org: str | None, title: str) -> str | None:
