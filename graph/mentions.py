@@ -632,25 +632,63 @@ def find_agreements(text: str) -> list[Mention]:
     return out
 
 
+PROJECT_VERBS = r"(?:投资建设|规划建设|投资兴建|共同建设|共同成立|联合成立|建设|建成|打造|共建|新建|设立|兴建|建立|组建|成立|落地|实施|推进)"
+LIST_ITEM = re.compile(r"(?:^|\n)\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])\s*([^,。:;\n]{4,40}?)[。:;,\n]")
+
+
 def find_projects(scan: Scan) -> list[Mention]:
+    """Named undertakings: quoted names, what is built (建设X基地), list headings
+    (一、X项目。) and the project an agreement is named after (X项目投资协议)."""
     text = scan.text
     suffixes = lexicon.words("project_suffixes.txt")
     out = []
     for m in QUOTED.finditer(text):
         inner = m.group(1)
         after = text[m.end():m.end() + 2]
-        if inner.endswith(suffixes) or after in ("建设", "工程", "项目"):
+        before = text[max(0, m.start() - 6):m.start()]
+        if (inner.endswith(suffixes) and (re.search(PROJECT_VERBS + "$", before) or after in ("建设", "项目")
+                                          or _proper_start(scan, m.start(1)))) \
+                or after in ("建设", "工程", "项目"):
             if not inner.endswith(AGREEMENT_HEADS) and len(inner) >= 2:
                 out.append(Mention(m.start(1), m.end(1), "Project", inner, "quoted"))
-    for m in re.finditer(r"(?:建设|建成|打造|共建|新建|投资建设|规划建设|设立|兴建|建立|落地|实施)"
-                         r"(?:了)?([^,。;、“”《》\n]{3,24}?(?:%s))(?=[,。;、\n]|$|建设|项目|等|,|并|及|和)"
-                         % "|".join(map(re.escape, suffixes)), text):
-        name = m.group(1)
-        name = re.sub(r"^(一个|一座|一批|规模为[^的]+的|年产[^的]+的|总规划[^的]+的|了)", "", name)
-        if len(name) < 4 or re.search(r"\d", name[:2]) or "的" in name:
-            continue
-        out.append(Mention(m.start(1) + len(m.group(1)) - len(name), m.end(1), "Project", name, "verb"))
+    ends = "|".join(map(re.escape, suffixes))
+    for m in re.finditer(PROJECT_VERBS + r"(?:了)?([^,。;、“”「」《》\n]{3,24}?(?:%s))(?=[,。;、\n]|$|建设|等|并|及|和)" % ends, text):
+        _add_named(scan, out, m.start(1), m.group(1), "verb")
+    for m in LIST_ITEM.finditer(text):
+        if m.group(1).endswith(suffixes):
+            _add_named(scan, out, m.start(1), m.group(1), "list")
+    for m in re.finditer(r"(?:签署|签订|签约|《)([^,。;、“”「」《》\n]{3,30}?项目)(?:投资|合作|建设)?(?:协议|合同)", text):
+        _add_named(scan, out, m.start(1), m.group(1), "agreement-name")
     return out
+
+
+def _add_named(scan: Scan, out: list[Mention], start: int, name: str, rule: str) -> None:
+    """Keep a candidate project name that starts like a name, trimmed of a description."""
+    trimmed = re.sub(r"^(一个|一座|一批|规模为[^的]+的|年产[^的]+的|总规划[^的]+的|了|签署|签订|《)", "", name)
+    trimmed = re.sub("^" + PROJECT_VERBS, "", trimmed)
+    if trimmed.endswith("项目") and trimmed[:-2].endswith(lexicon.words("project_suffixes.txt")):
+        trimmed = trimmed[:-2]  # 产业化基地项目 is the 产业化基地
+    start += len(name) - len(trimmed)
+    if len(trimmed) < 4 or re.search(r"\d", trimmed[:2]) or "的" in trimmed:
+        return
+    if lexicon.longest_at(trimmed, 0, lexicon.words("project_generic_heads.txt")):
+        return
+    if rule != "list" and not _proper_start(scan, start):
+        return
+    if not any(x.start == start and x.end == start + len(trimmed) for x in out):
+        out.append(Mention(start, start + len(trimmed), "Project", trimmed, rule))
+
+
+def _proper_start(scan: Scan, i: int) -> bool:
+    """A name opens with a proper noun: a place, an organisation, or a word jieba does not
+    know; 先进封装材料研发中心 opens with an ordinary word and needs quotes to count."""
+    from .segment import pos_tokenizer
+    if any(s <= i < e for (s, e) in list(scan.orgs) + list(scan.places)):
+        return True
+    tok = scan.toks[scan.token_at(i)]
+    if tok.flag in ("ns", "nr", "nrt", "nz", "nt", "eng", "x", "j"):
+        return True
+    return not pos_tokenizer().tokenizer.FREQ.get(tok.word)
 
 
 def find_all(text: str) -> tuple[Scan, list[Mention]]:
@@ -667,7 +705,12 @@ def find_all(text: str) -> tuple[Scan, list[Mention]]:
     mentions += [Mention(s, e, "Person", scan.persons[(s, e)], "title") for (s, e) in scan.persons]
     mentions += [Mention(s, e, "Title", w, "lexicon") for (s, e), w in scan.titles.items()]
     mentions += [Mention(s, e, "Place", text[s:e], r) for (s, e), r in scan.places.items()]
-    mentions += find_agreements(text) + find_projects(scan)
+    projects = find_projects(scan)
+    # a joint institute or lab the parties set up is a project, not an organisation
+    made = {(p.start, p.end) for p in projects if p.rule != "quoted" and
+            re.search(r"联合|产业学院|实验室", p.text)}
+    mentions = [m for m in mentions if not (m.type == "Organization" and (m.start, m.end) in made)]
+    mentions += find_agreements(text) + projects
     mentions += [Mention(m.start, m.end, "Money", m.text, f"{m.amount} {m.currency}")
                  for m in find_money(text)]
     mentions += [Mention(d.start, d.end, "Date", d.value, d.kind) for d in find_dates(text)]

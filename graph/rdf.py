@@ -115,8 +115,9 @@ def add_extraction(g: Graph, ex: Extraction, activity: URIRef | None = None) -> 
             g.add((money, SCHEMA.value, Literal(plain(fact.amount), datatype=XSD.decimal)))
             g.add((money, SCHEMA.currency, Literal(fact.currency)))
             if fact.target:
-                g.add((f, ZT.target, ent("Project", fact.target) if ("Organization", fact.target) not in labels
-                       else labels[("Organization", fact.target)]))
+                kind = next((t for t in ("Organization", "Place", "Agreement") if (t, fact.target) in labels),
+                            "Project")
+                g.add((f, ZT.target, ent(kind, fact.target)))
         else:
             continue
         _provenance(g, f, d, doc, fact, activity)
