@@ -192,7 +192,7 @@ def find_orgs(scan: Scan) -> None:
     # bare government short forms: 市委, 市政府, 县政协 ...
     for m in re.finditer(r"(?<![\u4e00-\u9fff])([省市县区])(人民政府|政府|委|人大常委会|政协)", text):
         found.setdefault((m.start(), m.end()), "gov-short")
-    for m in re.finditer(r"(?<=[与和同、,。:;])([省市县区])(人民政府|政府|委|人大常委会|政协)", text):
+    for m in re.finditer(r"(?:(?<=[与和同、,。:;])|(?<=代表))([省市县区])(人民政府|政府|委|人大常委会|政协)", text):
         found.setdefault((m.start(), m.end()), "gov-short")
     # a zone's bodies named alone: 党工委副书记、管委会主任
     for m in re.finditer(r"(?<![\u4e00-\u9fff])(管委会|党工委)|(?<=[与和同、,。:;])(管委会|党工委)", text):

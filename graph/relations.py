@@ -295,8 +295,12 @@ class Draft:
 
 
 def _orgs_in(ctx: Context, s: int, e: int) -> list[str]:
+    """Organisations named in text[s:e], outermost only (not 琅州大学 inside 琅州大学化学院)."""
     out = []
-    for m in ctx.within(s, e, "Organization"):
+    found = ctx.within(s, e, "Organization")
+    for m in found:
+        if any(o is not m and o.start <= m.start and m.end <= o.end for o in found):
+            continue
         name = _resolve_org(ctx, m.text, m.start)
         if name not in out:
             out.append(name)
@@ -372,6 +376,8 @@ def _signers(ctx: Context, drafts: list[Draft], s: int, e: int, positions_: list
         at = s + m.start()
         if FUTURE.search(text[max(s, at - 8):at]) and "将" in text[max(s, at - 3):at]:
             continue
+        if ATTEND_VERB.search(m.group(1)):
+            continue  # 师生代表参加签约仪式: representatives attending, not signing
         clause_start = max(text.rfind(c, s, at) for c in ("。", ",", ";")) + 1
         clause_start = max(clause_start, s)
         # signers are the people of this clause (a list may run over a comma)
@@ -399,9 +405,10 @@ def _signers(ctx: Context, drafts: list[Draft], s: int, e: int, positions_: list
 
 
 def _party_of(person, parties, positions_, ctx, at, clause_start) -> str | None:
-    # the organisation written next to the signer in this sentence wins
+    # the organisation written next to the signer in this sentence wins, party or not yet
     for pos in positions_:
-        if pos.person == person and pos.evidence.start <= at < pos.evidence.end and pos.org in parties:
+        if pos.person == person and pos.evidence.start <= at < pos.evidence.end and \
+                not pos.org.endswith(("党委", "党组", "党工委")) and not re.search(r"[省市县区州]委$", pos.org):
             return pos.org
     for pos in positions_:
         if pos.person == person and pos.org in parties:
