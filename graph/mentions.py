@@ -84,7 +84,7 @@ def _left_edge(scan: Scan, start: int, limit: int = 20, stop_verbs: bool = False
             break
         if t.word == "与" and _joins_nouns(scan, j) and \
                 text[start:start + 4].startswith(("学院", "系", "研究所", "研究院", "实验室", "学会", "中心")):
-            edge = t.start  # 环境科学与工程学院: 与 between two nouns inside a name
+            edge = t.start  # 经济与管理学院: 与 between two nouns inside a name
             j -= 1
             continue
         if t.word in boundaries or t.flag in ("title", "m", "t", "p", "c", "u", "uj", "r", "l", "i", "d"):
@@ -667,7 +667,7 @@ def _add_named(scan: Scan, out: list[Mention], start: int, name: str, rule: str)
     trimmed = re.sub(r"^(一个|一座|一批|规模为[^的]+的|年产[^的]+的|总规划[^的]+的|了|签署|签订|《)", "", name)
     trimmed = re.sub("^" + PROJECT_VERBS, "", trimmed)
     if trimmed.endswith("项目") and trimmed[:-2].endswith(lexicon.words("project_suffixes.txt")):
-        trimmed = trimmed[:-2]  # 产业化基地项目 is the 产业化基地
+        trimmed = trimmed[:-2]  # 物流基地项目 is the 物流基地
     start += len(name) - len(trimmed)
     if len(trimmed) < 4 or re.search(r"\d", trimmed[:2]) or "的" in trimmed:
         return
@@ -675,13 +675,15 @@ def _add_named(scan: Scan, out: list[Mention], start: int, name: str, rule: str)
         return
     if rule != "list" and not _proper_start(scan, start):
         return
+    if trimmed.endswith("研究院") and not re.search(r"联合|共建", scan.text[max(0, start - 4):start] + trimmed):
+        return  # an institute is an organisation unless the parties set it up together
     if not any(x.start == start and x.end == start + len(trimmed) for x in out):
         out.append(Mention(start, start + len(trimmed), "Project", trimmed, rule))
 
 
 def _proper_start(scan: Scan, i: int) -> bool:
     """A name opens with a proper noun: a place, an organisation, or a word jieba does not
-    know; 先进封装材料研发中心 opens with an ordinary word and needs quotes to count."""
+    know; 智能制造研发中心 opens with an ordinary word and needs quotes to count."""
     from .segment import pos_tokenizer
     if any(s <= i < e for (s, e) in list(scan.orgs) + list(scan.places)):
         return True
