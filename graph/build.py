@@ -60,7 +60,8 @@ def extract_all(inputs, problems: list[Skipped], *, min_confidence: float = 0.0,
     return out
 
 
-def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None) -> BuildReport:
+def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None,
+          render_page: bool = True) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     extractions = extract_all(inputs, report.skipped, min_confidence=min_confidence, progress=progress)
@@ -73,13 +74,15 @@ def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None) -> Bui
     out.mkdir(parents=True, exist_ok=True)
     with atomic_write(out / "graph.ttl") as fh:
         fh.write(g.serialize(format="turtle"))
-    with atomic_write(out / "graph.html") as fh:
-        fh.write(html(G))
+    if render_page:
+        with atomic_write(out / "graph.html") as fh:
+            fh.write(html(G))
     with atomic_write(out / "skipped.jsonl") as fh:
         for s in report.skipped:
             fh.write(json.dumps({"file": s.file, "line": s.line, "reason": s.reason,
                                  "action": s.action}, ensure_ascii=False) + "\n")
-    report.outputs = [out / "graph.ttl", out / "graph.html", out / "skipped.jsonl"]
+    report.outputs = [out / "graph.ttl"] + ([out / "graph.html"] if render_page else []) + \
+        [out / "skipped.jsonl"]
     report.seconds = time.perf_counter() - started
     return report
 

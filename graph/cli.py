@@ -84,6 +84,17 @@ def query(graph_path, sparql, query_file, preset, fmt, allow_update):
     click.echo(format_rows(cols, rows, fmt), nl=False)
 
 
+@main.command("eval")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--show", default=10, show_default=True, help="Misses to print per field.")
+@click.option("--min-confidence", default=0.0, type=click.FloatRange(0, 1),
+              help="Drop facts below this confidence before scoring.")
+def eval_(corpus, show, min_confidence):
+    """Score extraction on a folder of NAME.txt + NAME.gold.json (docs/gold-format.md)."""
+    from .evaluate import evaluate, report
+    click.echo(report(evaluate(corpus, min_confidence=min_confidence), show), nl=False)
+
+
 @main.command()
 def presets():
     """List the preset queries."""
