@@ -12,7 +12,10 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from . import cache
 from .analyze import centrality, to_networkx
+from .errors import ValidationError
+from .validate import validate
 from .extract import extract
 from .model import Extraction
 from .rdf import to_graph
@@ -61,22 +64,35 @@ def extract_all(inputs, problems: list[Skipped], *, min_confidence: float = 0.0,
 
 
 def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None,
-          render_page: bool = True) -> BuildReport:
+          render_page: bool = True, update: bool = False, check: bool = True) -> BuildReport:
+    """Extract `inputs` and write the graph to `out_dir`. With `update`, the documents are
+    merged into what the folder already holds (a document read again replaces its facts)."""
     started = time.perf_counter()
     report = BuildReport()
-    extractions = extract_all(inputs, report.skipped, min_confidence=min_confidence, progress=progress)
+    out = Path(out_dir)
+    fresh = extract_all(inputs, report.skipped, min_confidence=min_confidence, progress=progress)
+    extractions = merge(cache.read(out), fresh) if update else fresh
     g = to_graph(extractions)
-    report.documents = len(extractions)
+    if check:
+        conforms, problems = validate(g)
+        if not conforms:
+            raise ValidationError("the graph does not conform to ontology/shapes.ttl; nothing written:\n  "
+                                  + "\n  ".join(problems[:20]))
+    report.documents = len(fresh)
     _count(report, g, extractions)
     G = to_networkx(g)
     report.top = centrality(G)["top"]
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with atomic_write(out / "graph.ttl") as fh:
         fh.write(g.serialize(format="turtle"))
     if render_page:
         with atomic_write(out / "graph.html") as fh:
             fh.write(html(G))
+    # the extractions are written last: an update killed before this point leaves the
+    # previous extractions, from which the next run rebuilds a consistent graph
+    with atomic_write(out / cache.FILE) as fh:
+        for ex in extractions:
+            fh.write(cache.dump(ex) + "\n")
     with atomic_write(out / "skipped.jsonl") as fh:
         for s in report.skipped:
             fh.write(json.dumps({"file": s.file, "line": s.line, "reason": s.reason,
@@ -85,6 +101,13 @@ def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None,
         [out / "skipped.jsonl"]
     report.seconds = time.perf_counter() - started
     return report
+
+
+def merge(old: list[Extraction], new: list[Extraction]) -> list[Extraction]:
+    """Old extractions with those of re-read documents replaced, then the new ones."""
+    replaced = {ex.doc.id: ex for ex in new}
+    kept = [replaced.pop(ex.doc.id, ex) for ex in old]
+    return kept + [ex for ex in new if ex.doc.id in replaced]
 
 
 def _count(report: BuildReport, g: Graph, extractions) -> None:
@@ -104,6 +127,9 @@ def atomic_write(path: Path):
     """Write to a temporary file beside `path`, then rename: a crash leaves the old file."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes files private; outputs are ordinary files
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             yield fh

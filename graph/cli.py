@@ -35,14 +35,16 @@ def main():
 @click.option("--min-confidence", default=0.0, show_default=True, type=click.FloatRange(0, 1),
               help="Drop facts whose confidence is below this.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any input was skipped or repaired.")
-def build(inputs, out_dir, min_confidence, strict):
+@click.option("--update", is_flag=True,
+              help="Merge these documents into the graph already in DIR (re-read ones are replaced).")
+def build(inputs, out_dir, min_confidence, strict, update):
     """Read articles (.txt, .jsonl or folders) and write the knowledge graph."""
     from .build import build as run_build, count_inputs
     total = count_inputs(inputs)
     show = sys.stderr.isatty()
     with click.progressbar(length=total, label="extracting", file=sys.stderr,
                            show_pos=True) if show else _NoBar() as bar:
-        report = run_build(inputs, out_dir, min_confidence=min_confidence,
+        report = run_build(inputs, out_dir, min_confidence=min_confidence, update=update,
                            progress=lambda doc: bar.update(0 if ":" in (doc.source or "")[-8:] else 1))
     click.echo(report.summary())
     click.echo(f"wrote {', '.join(str(p) for p in report.outputs)}")
@@ -82,6 +84,35 @@ def query(graph_path, sparql, query_file, preset, fmt, allow_update):
     cols, rows = run(g, text, allow_update=allow_update)
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     click.echo(format_rows(cols, rows, fmt), nl=False)
+
+
+@main.command()
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+def validate(graph_path):
+    """Check a graph against the SHACL shapes in ontology/shapes.ttl (exit 1 if it does not conform)."""
+    from .query import load_graph
+    from .validate import validate as check
+    conforms, problems = check(load_graph(graph_path))
+    if conforms:
+        click.echo(f"{graph_path}: conforms")
+        return
+    click.echo(f"{graph_path}: {len(problems)} violation(s)")
+    for line in problems:
+        click.echo(f"  {line}")
+    raise SystemExit(1)
+
+
+@main.command("export")
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["turtle", "nt", "jsonld", "trig", "graphml", "gexf", "csv"]))
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Output file (a folder for csv: nodes.csv and relationships.csv for neo4j-admin import).")
+def export_(graph_path, fmt, out):
+    """Export a graph for other stores and tools."""
+    from .export import export
+    from .query import load_graph
+    click.echo(f"wrote {export(load_graph(graph_path), fmt, out)}")
 
 
 @main.command("eval")

@@ -20,3 +20,7 @@ class GraphError(ZhituError):
 
 class QueryError(ZhituError):
     """A SPARQL query that is malformed or not allowed."""
+
+
+class ValidationError(ZhituError):
+    """A graph that does not conform to the SHACL shapes."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .mentions import COMPANY_REFS, find_all, main_places
 from .model import Document, Extraction, Investment, Position, Signing
 from .relations import Context, gov_name, investments, positions, signings
-from .resolve import clean_label, org_groups, project_groups
+from .resolve import _DROPPABLE, clean_label, org_groups, project_groups
 
 
 def extract(doc: Document, min_confidence: float = 0.0) -> Extraction:
@@ -20,7 +20,25 @@ def extract(doc: Document, min_confidence: float = 0.0) -> Extraction:
     facts = [f for f in (*pos, *sig, *inv) if f.confidence >= min_confidence]
     facts = [_canonical(f, projects) for f in facts]
     names = _names(doc, mentions, canon, projects, facts, places)
-    return Extraction(doc, tuple(mentions), tuple(names), tuple(facts))
+    rules = tuple((t, label, a, alias_rule(a, label, scan.alias_rules, places))
+                  for t, label, aliases in names for a in aliases)
+    return Extraction(doc, tuple(mentions), tuple(names), tuple(facts), rules)
+
+
+def alias_rule(alias: str, label: str, declared: dict[str, str], places) -> str:
+    """Why `alias` names the same thing as `label` (recorded with every merge)."""
+    if alias in declared:
+        return declared[alias]
+    if (label.startswith(alias) and label[len(alias):] in _DROPPABLE) or \
+            (alias.startswith(label) and alias[len(label):] in _DROPPABLE):
+        return "suffix-dropped"
+    if gov_name(alias, places) == label or label.startswith(alias):
+        return "government" if label.endswith(("人民政府", "委", "政协", "人大常委会")) else "short-form"
+    if "·" in label and label.endswith(alias):
+        return "family-name"
+    if label.endswith(alias):
+        return "shorter-name"
+    return "surface-form"
 
 
 def _canonical(fact, projects):

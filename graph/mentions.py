@@ -35,6 +35,7 @@ class Scan:
     starts: list[int] = field(default_factory=list)
     orgs: dict[tuple[int, int], str] = field(default_factory=dict)  # span -> rule
     aliases: dict[str, str] = field(default_factory=dict)  # short name -> full org name
+    alias_rules: dict[str, str] = field(default_factory=dict)  # short name -> how it was found
     persons: dict[tuple[int, int], str] = field(default_factory=dict)
     titles: dict[tuple[int, int], str] = field(default_factory=dict)
     places: dict[tuple[int, int], str] = field(default_factory=dict)
@@ -263,8 +264,10 @@ def _declared_aliases(scan: Scan) -> None:
         m = DECLARED.search(inner) or re.search(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]", inner)
         if m:
             scan.aliases[m.group(1)] = full
+            scan.alias_rules[m.group(1)] = "declared"
         elif re.fullmatch(r"[\u4e00-\u9fff]{2,6}", inner or "") and inner[0] == full[0]:
             scan.aliases[inner] = full  # 长林科技大学(长林科大)
+            scan.alias_rules[inner] = "bracketed"
 
 
 _COMPANY_ENDINGS = ("株式会社", "私人有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "控股有限公司", "有限公司",
@@ -326,6 +329,7 @@ def _short_forms(scan: Scan) -> None:
                 continue  # one short form per name is enough; keep the longest
             if _used_alone(scan, short, fulls, strict=short in prefixes):
                 scan.aliases[short] = full
+                scan.alias_rules[short] = "short-form"
 
 
 _AFTER_NAME = set("将与和在的为向对已也还是于并及、,。:;")

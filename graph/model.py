@@ -98,6 +98,7 @@ class Extraction:
     mentions: tuple[Mention, ...]
     names: tuple[tuple[str, str, tuple[str, ...]], ...]  # (type, canonical, aliases)
     facts: tuple[Fact, ...]
+    alias_rules: tuple[tuple[str, str, str, str], ...] = ()  # (type, label, alias, rule)
 
 
 @dataclass(frozen=True)

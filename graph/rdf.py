@@ -65,8 +65,61 @@ def build_activity(g: Graph, started: datetime | None = None) -> URIRef:
     return act
 
 
-def add_extraction(g: Graph, ex: Extraction, activity: URIRef | None = None) -> None:
+ORG_KINDS = (
+    (("人民政府", "政府", "委", "局", "厅", "部", "管委会", "委员会", "人大常委会", "政协", "党工委", "办公室"),
+     SCHEMA.GovernmentOrganization),
+    (("大学", "学院", "学校"), SCHEMA.EducationalOrganization),
+    (("研究院", "研究所", "实验室", "科学院", "工程院"), SCHEMA.ResearchOrganization),
+    (("公司", "集团", "会社", "银行", "控股", "资本", "创投", "(有限合伙)"), SCHEMA.Corporation),
+)
+
+
+def org_kind(label: str) -> URIRef | None:
+    for ends, cls in ORG_KINDS:
+        if label.endswith(ends):
+            return cls
+    return None
+
+
+def person_identities(extractions) -> dict[tuple[str, str], URIRef]:
+    """(doc id, name) -> person IRI. One name in several documents is one person only where
+    the evidence agrees: they hold posts in a common organisation. Otherwise each stays apart,
+    so two 王军 at two companies are two people."""
+    orgs: dict[tuple[str, str], set[str]] = {}
+    for ex in extractions:
+        for t, label, _ in ex.names:
+            if t == "Person":
+                orgs.setdefault((ex.doc.id, label), set())
+        for f in ex.facts:
+            if isinstance(f, Position):
+                orgs.setdefault((ex.doc.id, f.person), set()).add(f.org)
+    by_name: dict[str, list[tuple[str, set[str]]]] = {}
+    for (doc_id, name), held in sorted(orgs.items()):
+        by_name.setdefault(name, []).append((doc_id, held))
+    out = {}
+    for name, mentions in by_name.items():
+        clusters: list[tuple[list[str], set[str]]] = []
+        for doc_id, held in mentions:
+            home = next((c for c in clusters if c[1] & held), None)
+            if home is None:
+                clusters.append(([doc_id], set(held)))
+            else:
+                home[0].append(doc_id)
+                home[1].update(held)
+        for docs, held in clusters:
+            if len(clusters) == 1:
+                iri = entity_iri("Person", name)
+            else:  # told apart by where they work, or by the article that names them
+                iri = ID[f"person/{quote(name, safe='')}~{quote(min(held) if held else docs[0], safe='')}"]
+            for doc_id in docs:
+                out[(doc_id, name)] = iri
+    return out
+
+
+def add_extraction(g: Graph, ex: Extraction, activity: URIRef | None = None,
+                   people: dict[tuple[str, str], URIRef] | None = None) -> None:
     doc = ex.doc
+    people = people or {}
     d = doc_iri(doc.id)
     g.add((d, RDF.type, ZT.Document))
     g.add((d, ZT.docId, Literal(doc.id)))
@@ -78,18 +131,29 @@ def add_extraction(g: Graph, ex: Extraction, activity: URIRef | None = None) -> 
         g.add((d, DCTERMS.date, date_literal(doc.date)))
     labels = {}
     for type_, label, aliases in ex.names:
-        e = entity_iri(type_, label)
+        e = people.get((doc.id, label)) if type_ == "Person" else None
+        e = e or entity_iri(type_, label)
         labels[(type_, label)] = e
         g.add((e, RDF.type, CLASSES[type_]))
+        if type_ == "Organization" and org_kind(label) is not None:
+            g.add((e, RDF.type, org_kind(label)))
         g.set((e, RDFS.label, Literal(label, lang="zh")))
         for a in aliases:
             g.add((e, SKOS.altLabel, Literal(a, lang="zh")))
         g.add((e, ZT.mentionedIn, d))
 
+    for type_, label, alias, rule in ex.alias_rules:
+        node = fact_iri(doc.id, "alias", type_, label, alias)
+        g.add((labels.get((type_, label)) or entity_iri(type_, label), ZT.alias, node))
+        g.add((node, RDF.type, ZT.Alias))
+        g.add((node, ZT.aliasText, Literal(alias, lang="zh")))
+        g.add((node, ZT.rule, Literal(rule)))
+        g.add((node, PROV.wasDerivedFrom, d))
+
     def ent(type_, label):
         e = labels.get((type_, label))
         if e is None:
-            e = entity_iri(type_, label)
+            e = (people.get((doc.id, label)) if type_ == "Person" else None) or entity_iri(type_, label)
             g.add((e, RDF.type, CLASSES[type_]))
             g.set((e, RDFS.label, Literal(label, lang="zh")))
             g.add((e, ZT.mentionedIn, d))
@@ -124,12 +188,14 @@ def add_extraction(g: Graph, ex: Extraction, activity: URIRef | None = None) -> 
 
 
 def _signing(g, doc_id, fact: Signing, ent) -> URIRef:
-    a = fact_iri(doc_id, "agreement", fact.agreement)
+    # two agreements of one name in one article (两份投资协议) stay apart by where they are read
+    key = (fact.agreement, fact.evidence.start)
+    a = fact_iri(doc_id, "agreement", *key)
     g.add((a, RDF.type, ZT.Agreement))
     g.set((a, RDFS.label, Literal(fact.agreement, lang="zh")))
     for p in fact.parties:
         g.add((a, ZT.party, ent("Organization", p)))
-    s = fact_iri(doc_id, "signing", fact.agreement)
+    s = fact_iri(doc_id, "signing", *key)
     g.add((s, RDF.type, ZT.Signing))
     g.add((s, ZT.agreement, a))
     if fact.date:
@@ -137,7 +203,7 @@ def _signing(g, doc_id, fact: Signing, ent) -> URIRef:
     if fact.place:
         g.add((s, ZT.place, ent("Place", fact.place)))
     for sig in fact.signers:
-        node = fact_iri(doc_id, "signature", fact.agreement, sig.person, sig.party)
+        node = fact_iri(doc_id, "signature", *key, sig.person, sig.party)
         g.add((s, ZT.signature, node))
         g.add((node, RDF.type, ZT.Signature))
         g.add((node, ZT.signer, ent("Person", sig.person)))
@@ -167,8 +233,10 @@ def plain(amount: Decimal) -> str:
 
 
 def to_graph(extractions, activity_time: datetime | None = None) -> Graph:
+    extractions = list(extractions)
     g = bind(Graph())
     act = build_activity(g, activity_time)
+    people = person_identities(extractions)
     for ex in extractions:
-        add_extraction(g, ex, act)
+        add_extraction(g, ex, act, people)
     return g
