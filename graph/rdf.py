@@ -168,7 +168,8 @@ def add_extraction(g: Graph, ex: Extraction, activity: URIRef | None = None,
             g.add((f, ORG.organization, ent("Organization", fact.org)))
             g.add((f, ZT.title, Literal(fact.title, lang="zh")))
         elif isinstance(fact, Signing):
-            f = _signing(g, doc.id, fact, ent)
+            f, agreement = _signing(g, doc.id, fact, ent)
+            _provenance(g, agreement, d, doc, fact, activity)
         elif isinstance(fact, Investment):
             f = fact_iri(doc.id, "investment", fact.investor, fact.amount, fact.currency, fact.target)
             g.add((f, RDF.type, ZT.Investment))
@@ -211,7 +212,7 @@ def _signing(g, doc_id, fact: Signing, ent) -> URIRef:
             g.add((node, ZT.onBehalfOf, ent("Organization", sig.party)))
     for person in fact.attendees:
         g.add((s, ZT.attendee, ent("Person", person)))
-    return s
+    return s, a
 
 
 def _provenance(g, f, d, doc, fact, activity) -> None:
@@ -239,4 +240,10 @@ def to_graph(extractions, activity_time: datetime | None = None) -> Graph:
     people = person_identities(extractions)
     for ex in extractions:
         add_extraction(g, ex, act, people)
+    seen: dict[URIRef, int] = {}
+    for iri in people.values():
+        seen[iri] = seen.get(iri, 0) + 1
+    for iri, docs in seen.items():
+        if docs > 1:  # record why one person stands for mentions in several articles
+            g.add((iri, ZT.identityRule, Literal("same-name-and-organisation")))
     return g

@@ -206,3 +206,20 @@ def test_rebuilding_a_document_replaces_its_facts(tmp_path):
 def test_update_without_a_previous_build_is_a_clear_error(tmp_path):
     res = CliRunner().invoke(main, ["build", str(_corpus(tmp_path, a=A)), "--out", str(tmp_path / "x"), "--update"])
     assert res.exit_code == 1 and "no extractions to update" in res.output
+
+
+def test_a_merge_across_documents_records_its_rule(tmp_path):
+    build([_corpus(tmp_path, a=A, c=C)], tmp_path / "out")
+    g = load_graph(tmp_path / "out")
+    [wang] = [p for p in g.subjects(RDF.type, SCHEMA.Person) if str(g.value(p, RDFS.label)) == "王军"]
+    assert str(g.value(wang, ZT.identityRule)) == "same-name-and-organisation"
+
+
+DEV = ROOT.parent / "shared" / "corpus" / "dev"
+
+
+@pytest.mark.skipif(not DEV.is_dir(), reason="the development corpus is not beside the repo")
+def test_development_corpus_graph_conforms(tmp_path):
+    build([DEV], tmp_path / "out", check=False)
+    conforms, problems = validate(load_graph(tmp_path / "out"))
+    assert conforms, problems[:10]
