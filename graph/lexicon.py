@@ -28,10 +28,21 @@ def table(name: str) -> dict[str, str]:
 
 def longest_at(text: str, i: int, entries: tuple[str, ...]) -> str | None:
     """The longest entry that starts at text[i], if any (entries sorted longest first)."""
-    for w in entries:
+    if i >= len(text):
+        return None
+    for w in _by_first_char(entries).get(text[i], ()):
         if text.startswith(w, i):
             return w
     return None
+
+
+@lru_cache(maxsize=64)
+def _by_first_char(entries: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for w in entries:  # keeps the longest-first order within each first character
+        if w:
+            index.setdefault(w[0], []).append(w)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 @lru_cache(maxsize=None)

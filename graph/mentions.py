@@ -222,9 +222,11 @@ def find_orgs(scan: Scan) -> None:
     # and 中国联通 inside it, since they start differently)
     spans = sorted(found, key=lambda se: (se[0], -(se[1] - se[0])))
     kept: dict[tuple[int, int], str] = {}
-    for s, e in spans:
-        if any(ks <= s and e <= ke and (ks, ke) != (s, e) and ke == e for ks, ke in kept):
+    ends: set[int] = set()
+    for s, e in spans:  # sorted by start, so the first span to reach an end is the longest
+        if e in ends:
             continue
+        ends.add(e)
         kept[(s, e)] = found[(s, e)]
     scan.orgs.update(kept)
     _references(scan)
@@ -281,6 +283,7 @@ def _short_forms(scan: Scan) -> None:
     北岭建设集团 for 北岭建设集团有限公司, 联通 for 中国联通."""
     text = scan.text
     fulls = {text[s:e] for (s, e) in scan.orgs}
+    place_heads = _place_prefixes(scan)
     for full in sorted(fulls, key=len, reverse=True):
         if full.endswith(("分公司", "分行", "办事处")):
             continue  # a branch's short forms are its company's
@@ -295,7 +298,7 @@ def _short_forms(scan: Scan) -> None:
         if stem.endswith("集团") and len(stem) > 4:
             candidates.add(stem[:-2])
         # a place at the front is dropped in use: 香港长林物流集团 -> 长林物流
-        head = lexicon.longest_at(stem, 0, _place_prefixes(scan))
+        head = lexicon.longest_at(stem, 0, place_heads)
         if head and stem != full and len(stem) - len(head) >= 3:
             stem = stem[len(head):]
             candidates.add(stem)
@@ -308,7 +311,7 @@ def _short_forms(scan: Scan) -> None:
             candidates.add(full[2:])
         if full.endswith("大学"):
             core = re.sub(r"^(国立|省立|市立|私立)", "", full[:-2])
-            head = lexicon.longest_at(core, 0, _place_prefixes(scan))
+            head = lexicon.longest_at(core, 0, place_heads)
             if head and len(core) - len(head) >= 2:
                 core = core[len(head):]
             candidates.add(core[0] + "大")
@@ -339,9 +342,6 @@ def _place_prefixes(scan: Scan) -> tuple[str, ...]:
     """Place names an organisation may start with: the lexicon's, and places with a level
     in this text, with and without the level (鹤原市, 鹤原)."""
     names = set(lexicon.places())
-    for m in re.finditer(r"([\u4e00-\u9fff]{2,4}?)([省市县])", scan.text):
-        if m.group(1) + m.group(2) in {scan.text[s:e] for (s, e) in scan.places}:
-            names.add(m.group())
     for (s, e) in list(scan.places):
         place = scan.text[s:e]
         names.add(place)
@@ -373,16 +373,19 @@ def _all_occurrences(scan: Scan) -> None:
     """Every later occurrence of a known name or alias is a mention too."""
     text = scan.text
     names = {text[s:e] for (s, e) in scan.orgs} | set(scan.aliases)
+    taken = [False] * (len(text) + 1)  # characters already inside an organisation
+    for (s, e) in scan.orgs:
+        for k in range(s, e):
+            taken[k] = True
     for name in sorted(names, key=len, reverse=True):
         if len(name) < 2:
             continue
         for m in re.finditer(re.escape(name), text):
-            span = (m.start(), m.end())
-            if any(s <= span[0] and span[1] <= e for (s, e) in scan.orgs):
-                continue
-            if any(s < span[1] and span[0] < e for (s, e) in scan.orgs):
-                continue
-            scan.orgs[span] = "repeat"
+            if any(taken[m.start():m.end()]):
+                continue  # inside or across a longer name
+            scan.orgs[(m.start(), m.end())] = "repeat"
+            for k in range(m.start(), m.end()):
+                taken[k] = True
 
 
 # -- places and governments ------------------------------------------------------------

@@ -3,7 +3,9 @@ investments. Rules read the sentence around the mentions; each fact names its ru
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cached_property
 
 from . import lexicon
 from .mentions import COMPANY_REFS, LEVELS, Scan
@@ -45,8 +47,25 @@ class Context:
     def text(self) -> str:
         return self.scan.text
 
+    @cached_property
+    def _by_type(self) -> dict[str, tuple[list[int], list[Mention]]]:
+        groups: dict[str, list[Mention]] = {}
+        for m in sorted(self.mentions, key=lambda m: (m.start, m.end)):
+            groups.setdefault(m.type, []).append(m)
+        return {t: ([m.start for m in ms], ms) for t, ms in groups.items()}
+
     def within(self, start: int, end: int, type_: str) -> list[Mention]:
-        return [m for m in self.mentions if m.type == type_ and start <= m.start and m.end <= end]
+        """Mentions of a type lying inside text[start:end] (binary search: long texts stay fast)."""
+        starts, ms = self._by_type.get(type_, ([], []))
+        out = []
+        for k in range(bisect_left(starts, start), bisect_left(starts, end)):
+            if ms[k].end <= end:
+                out.append(ms[k])
+        return out
+
+    @cached_property
+    def org_spans(self) -> list[tuple[int, int]]:
+        return sorted((m.start, m.end) for m in self.mentions if m.type == "Organization")
 
     def org_name(self, surface: str) -> str:
         return self.canon.get(surface, surface)
@@ -101,12 +120,34 @@ def committee_title(title: str, surface: str | None, org: str) -> str:
 
 # -- positions ---------------------------------------------------------------------------
 
+_END_INDEX: dict[int, tuple[int, dict[int, int]]] = {}
+
+
 def _ending_at(spans: dict, i: int) -> tuple[int, int] | None:
-    best = None
+    """The longest span of `spans` ending at i (an index by end, rebuilt when spans change)."""
+    key = id(spans)
+    cached = _END_INDEX.get(key)
+    if cached is None or cached[0] != len(spans):
+        index: dict[int, int] = {}
+        for (s, e) in spans:
+            if e not in index or s < index[e]:
+                index[e] = s
+        cached = _END_INDEX[key] = (len(spans), index)
+    s = cached[1].get(i)
+    return (s, i) if s is not None else None
+
+
+def _starting_at(spans: dict, i: int) -> tuple[int, int] | None:
+    return next(((i, e) for e in sorted((e for (s, e) in spans if s == i), reverse=True)), None) \
+        if len(spans) < 64 else _start_index(spans).get(i)
+
+
+def _start_index(spans: dict) -> dict[int, tuple[int, int]]:
+    index: dict[int, tuple[int, int]] = {}
     for (s, e) in spans:
-        if e == i and (best is None or s < best[0]):
-            best = (s, e)
-    return best
+        if s not in index or e > index[s][1]:
+            index[s] = (s, e)
+    return index
 
 
 def _org_ending_at(ctx: Context, i: int) -> tuple[tuple[int, int], str] | None:
@@ -165,12 +206,12 @@ def _title_chain_left(ctx: Context, i: int) -> tuple[list[tuple[str | None, list
 def _title_chain_right(ctx: Context, i: int) -> list[str]:
     titles = []
     while True:
-        span = next(((s, e) for (s, e) in ctx.scan.titles if s == i), None)
+        span = _starting_at(ctx.scan.titles, i)
         if not span:
             break
         titles.append(ctx.scan.titles[span])
         i = span[1]
-        if ctx.text[i:i + 1] in ("兼", "、") and any(s == i + 1 for (s, _) in ctx.scan.titles):
+        if ctx.text[i:i + 1] in ("兼", "、") and _starting_at(ctx.scan.titles, i + 1):
             i += 1
             continue
         break
@@ -243,7 +284,7 @@ def appointments(ctx: Context) -> list[Position]:
         if m and not FORMER.search(text[pe:m.start(1)]):
             targets.append(m.end())
         for at in targets:
-            org = next(((s, e) for (s, e) in ctx.scan.orgs if s == at), None)
+            org = _starting_at(ctx.scan.orgs, at)
             surface = text[org[0]:org[1]] if org else None
             titles = _title_chain_right(ctx, org[1] if org else at)
             name = _resolve_org(ctx, surface, org[0]) if surface else None
@@ -473,7 +514,8 @@ def investments(ctx: Context, signings_: list[Signing] = ()) -> list[Investment]
     for s, e in sentences(text):
         for money in find_money(text[s:e]):
             ms = s + money.start
-            clause_start = max(max(text.rfind(c, s, ms) for c in (",", ";")) + 1, s)
+            # a clause is a few dozen characters; a window keeps run-on text linear
+            clause_start = max(max(text.rfind(c, s, ms) for c in (",", ";")) + 1, s, ms - 120)
             head = text[clause_start:ms]
             if "总投资" in head:
                 investor, rule = _total_investor(ctx, s, e, ms, head, last, signings_), "total-by"
@@ -501,13 +543,18 @@ def investments(ctx: Context, signings_: list[Signing] = ()) -> list[Investment]
 
 def _invest_verb(ctx: Context, clause_start: int, head: str) -> int | None:
     """Offset in `head` of its last investment verb that is not part of a name."""
-    org_spans = [(m.start, m.end) for m in ctx.mentions if m.type == "Organization"]
     found = None
     for v in INVEST_VERB.finditer(head):
         at = clause_start + v.start()
-        if not any(a <= at < b for a, b in org_spans):  # 华岳电力投资集团 is a name
+        if not _inside(ctx.org_spans, at):  # 华岳电力投资集团 is a name
             found = v.start()
     return found
+
+
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    """Whether `at` falls in one of the sorted, rarely nested spans."""
+    k = bisect_left(spans, (at + 1, -1))
+    return any(s <= at < e for s, e in spans[max(0, k - 8):k])
 
 
 def _total_investor(ctx, s, e, ms, head, last, signings_) -> str | None:

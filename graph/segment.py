@@ -32,6 +32,7 @@ def pos_tokenizer():
     jieba = _import_jieba()
     from . import lexicon
     tok = jieba.Tokenizer()
+    tagger = _SharedTagPOSTokenizer(jieba, tok)
     for title in lexicon.titles():
         tok.add_word(title, freq=50000, tag="title")
     for company in lexicon.words("companies.txt"):
@@ -40,7 +41,17 @@ def pos_tokenizer():
         tok.add_word(word, freq=50000, tag="n")
     for place in lexicon.places():
         tok.add_word(place, freq=50000, tag="ns")
-    return jieba.posseg.POSTokenizer(tok)
+    return tagger
+
+
+def _SharedTagPOSTokenizer(jieba, tok):
+    """A POSTokenizer over our own Tokenizer that reuses the word-tag table jieba.posseg
+    already loaded for its default tokenizer, instead of reading it a second time."""
+    class Shared(jieba.posseg.POSTokenizer):
+        def __init__(self, tokenizer):
+            self.tokenizer = tokenizer
+            self.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+    return Shared(tok)
 
 
 def tokens(text: str) -> list[Token]:
