@@ -5,6 +5,7 @@ reader goes on."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -13,7 +14,7 @@ from .errors import InputError
 from .model import Document
 from .normalize import decode, make_document
 
-MAX_CHARS = 200_000  # above this a document is split into paragraph chunks
+MAX_CHARS = 100_000  # above this a document is split into parts at paragraph boundaries
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _read_jsonl(path: Path, problems: list[Skipped]) -> Iterator[Document]:
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as err:
-            problems.append(Skipped(str(path), n, f"not JSON ({err.msg} at column {err.colno})"))
+            problems.append(Skipped(str(path), n, f"not JSON: {err.msg} (column {err.colno})"))
             continue
         if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
             problems.append(Skipped(str(path), n, "no 'text' field"))
@@ -93,8 +94,51 @@ def _documents(doc_id, text, source, problems, meta) -> Iterator[Document]:
     if not text.strip():
         problems.append(Skipped(source, None, "empty document"))
         return
+    if len(text) > MAX_CHARS:
+        parts = split_text(text, MAX_CHARS)
+        problems.append(Skipped(source, None, f"{len(text):,} characters: split into {len(parts)} parts",
+                                "split"))
+        empty = 0
+        for n, part in enumerate(parts, 1):
+            if _has_chinese(part):
+                yield make_document(f"{doc_id}-part{n}", part, source=source, **meta)
+            else:
+                empty += 1
+        if empty:
+            problems.append(Skipped(source, None, f"{empty} of {len(parts)} parts hold no Chinese text"))
+        return
     doc = make_document(doc_id, text, source=source, **meta)
-    if not any("\u4e00" <= c <= "\u9fff" for c in doc.text[:20000]):
+    if not _has_chinese(doc.text):
         problems.append(Skipped(source, None, "no Chinese text"))
         return
     yield doc
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text[:20000]) or \
+        bool(re.search("[\u4e00-\u9fff]", text))
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Parts of at most `limit` characters, cut between paragraphs, else after a sentence,
+    else anywhere."""
+    parts, current = [], ""
+    for para in text.split("\n"):
+        pieces = [para] if len(para) <= limit else _cut(para, limit)
+        for piece in pieces:
+            if current and len(current) + len(piece) + 1 > limit:
+                parts.append(current)
+                current = ""
+            current = f"{current}\n{piece}" if current else piece
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _cut(para: str, limit: int) -> list[str]:
+    out = []
+    while len(para) > limit:
+        cut = para.rfind("。", 0, limit) + 1 or limit
+        out.append(para[:cut])
+        para = para[cut:]
+    return out + ([para] if para else [])
