@@ -115,6 +115,100 @@ def export_(graph_path, fmt, out):
     click.echo(f"wrote {export(load_graph(graph_path), fmt, out)}")
 
 
+def _graph(graph_path):
+    from .analyze import to_networkx
+    from .query import load_graph
+    return to_networkx(load_graph(graph_path))
+
+
+def _emit(rows: list[dict], fmt: str | None, columns: list[str]) -> None:
+    from .query import format_rows
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    click.echo(format_rows(columns, [[r.get(c, "") for c in columns] for r in rows], fmt), nl=False)
+
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
+                      help="Output format (default: table on a terminal, csv when piped).")
+
+
+@main.command()
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.option("--org", help="Only signings with this party (name or alias).")
+@click.option("--person", help="Only signings this person signed or attended.")
+@click.option("--since", help="Earliest date (ISO, e.g. 2023 or 2023-06-01).")
+@click.option("--until", help="Latest date (ISO).")
+@FORMAT
+def signings(graph_path, org, person, since, until, fmt):
+    """Who signed what: agreement, date, parties, signers for each party, attendees."""
+    from .explore import signings_table
+    rows = signings_table(_graph(graph_path), org=org, person=person, since=since, until=until)
+    _emit(rows, fmt, ["doc", "agreement", "date", "parties", "signers", "attendees"])
+
+
+@main.command()
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.option("--top", default=10, show_default=True, help="Entities to list overall and per type.")
+@click.option("--seed", default=0, show_default=True, help="Seed for sampling and communities.")
+@FORMAT
+def analyze(graph_path, top, seed, fmt):
+    """Degree, PageRank, betweenness, Leiden communities and the top entities per type."""
+    from .analyze import analyze as measure
+    result = measure(_graph(graph_path), top=top, seed=seed)
+    if fmt == "json":
+        import json
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    cols = ["name", "type", "degree", "pagerank", "betweenness", "community"]
+    click.echo(f"{result['nodes']} nodes, {result['edges']} edges, {len(result['communities'])} largest "
+               f"communities shown (modularity {result.get('modularity', 0)}); betweenness "
+               f"{'sampled' if result['betweenness_sampled'] else 'exact'}")
+    click.echo("\ntop entities:")
+    _emit(result["top"], fmt, cols)
+    for t, rows in result["top_by_type"].items():
+        click.echo(f"\ntop {t}:")
+        _emit(rows, fmt, cols)
+
+
+@main.command()
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.argument("a")
+@click.argument("b")
+@click.option("--limit", default=5, show_default=True, help="Most chains to show.")
+def path(graph_path, a, b, limit):
+    """The shortest chains linking two entities, each hop with its relation and evidence."""
+    from .explore import paths
+    found = paths(_graph(graph_path), a, b, limit)
+    if not found:
+        raise ZhituError(f"{a} and {b} are not connected")
+    for k, chain in enumerate(found, 1):
+        click.echo(f"chain {k} ({len(chain)} hop{'s' if len(chain) > 1 else ''}):")
+        for hop in chain:
+            evidence = " ".join(hop["evidence"].split())[:80]
+            click.echo(f"  {hop['from']} —{hop['relation']}— {hop['to']}   [{hop['doc']}] {evidence}")
+
+
+@main.command()
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="The HTML file to write.")
+@click.option("--ego", help="Show only the neighbourhood of this entity.")
+@click.option("--depth", default=2, show_default=True, help="Hops around --ego.")
+@click.option("--type", "types", multiple=True,
+              type=click.Choice(["Person", "Organization", "Project", "Place", "Agreement"]),
+              help="Keep only these types (repeatable).")
+@click.option("--since", help="Only relations dated on or after (ISO).")
+@click.option("--until", help="Only relations dated on or before (ISO).")
+@click.option("--max-nodes", default=5000, show_default=True, help="Above this, show the most central nodes.")
+def render(graph_path, out, ego, depth, types, since, until, max_nodes):
+    """Write the interactive page for the graph, one neighbourhood, some types or a period."""
+    from .build import atomic_write
+    from .explore import subgraph
+    from .render import html
+    H = subgraph(_graph(graph_path), ego=ego, depth=depth, types=types, since=since, until=until)
+    with atomic_write(out) as fh:
+        fh.write(html(H, max_nodes=max_nodes))
+    click.echo(f"wrote {out} ({H.number_of_nodes()} nodes, {H.number_of_edges()} edges)")
+
+
 @main.command("eval")
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--show", default=10, show_default=True, help="Misses to print per field.")

@@ -46,7 +46,7 @@ def build_network(G: nx.MultiDiGraph, *, seed: int = 0, max_nodes: int | None = 
         G = G.subgraph(nodes)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     big = G.number_of_nodes() > PHYSICS_LIMIT
-    pos = nx.spring_layout(nx.Graph(G), seed=seed, iterations=30) if big else {}
+    pos = _layout(G, seed) if big else {}
     top = max(pr.values()) if pr else 1
     for n, data in G.nodes(data=True):
         t = data.get("type", "Other")
@@ -60,10 +60,28 @@ def build_network(G: nx.MultiDiGraph, *, seed: int = 0, max_nodes: int | None = 
         net.nodes.append(node)
     for i, (a, b, data) in enumerate(G.edges(data=True)):
         net.edges.append({"id": i, "from": a, "to": b, "label": data.get("label", ""),
-                          "title": data.get("evidence", ""), "arrows": "to",
+                          "title": " ".join(data.get("evidence", "").split()) + "\n" + _source(data),
+                          "arrows": "to",
                           "date": data.get("date", ""), "font": {"size": 10}})
     net.node_ids = [n["id"] for n in net.nodes]
     return net, note
+
+
+def _layout(G: nx.MultiDiGraph, seed: int) -> dict:
+    """Positions computed in Python (igraph's Fruchterman-Reingold) so that a big page needs
+    no physics in the browser."""
+    import random
+
+    import igraph as ig
+
+    from .analyze import _igraph
+    H, nodes = _igraph(G)
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        coords = H.layout_fruchterman_reingold(niter=300)
+    finally:
+        ig.set_random_number_generator(random)
+    return {n: (x / 50.0, y / 50.0) for n, (x, y) in zip(nodes, coords.coords)}
 
 
 def _tooltip_node(G, n) -> str:
@@ -71,8 +89,15 @@ def _tooltip_node(G, n) -> str:
     lines = [f"{data.get('label', n)} ({data.get('type', '')})"]
     for _, _, e in list(G.in_edges(n, data=True))[:3] + list(G.out_edges(n, data=True))[:3]:
         if e.get("evidence"):
-            lines.append(f"{e['label']}: {e['evidence'][:160]}")
+            lines.append(f"{e['label']}: {' '.join(e['evidence'].split())[:160]}")
+            lines.append("  " + _source(e))
     return "\n".join(lines)
+
+
+def _source(e: dict) -> str:
+    """The document an edge was read from: id, title, date, url."""
+    parts = [e.get("doc", ""), e.get("title", ""), e.get("doc_date", ""), e.get("url", "")]
+    return "《" + " · ".join(p for p in parts if p) + "》"
 
 
 def html(G: nx.MultiDiGraph, *, seed: int = 0, max_nodes: int | None = None) -> str:
