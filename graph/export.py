@@ -12,12 +12,12 @@ from pathlib import Path
 
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import RDF
 
 from .analyze import to_networkx
 from .build import atomic_write
 from .errors import ZhituError
-from .rdf import ID, ZT, bind
+from .rdf import ID, ZT
 from .resources import ontology_dir
 
 FORMATS = ("turtle", "nt", "jsonld", "trig", "graphml", "gexf", "csv")

@@ -39,6 +39,7 @@ class Scan:
     persons: dict[tuple[int, int], str] = field(default_factory=dict)
     titles: dict[tuple[int, int], str] = field(default_factory=dict)
     places: dict[tuple[int, int], str] = field(default_factory=dict)
+    _indexes: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         self.toks = tokens(self.text)
@@ -47,6 +48,20 @@ class Scan:
     def token_at(self, i: int) -> int:
         """Index of the token containing character i."""
         return max(0, bisect_right(self.starts, i) - 1)
+
+    def span_index(self, kind: str, side: str) -> dict[int, int]:
+        """{end: longest start} or {start: longest end} over the spans of `kind`; rebuilt
+        when spans were added since (they only ever grow)."""
+        spans = getattr(self, kind)
+        cached = self._indexes.get((kind, side))
+        if cached is None or cached[0] != len(spans):
+            index: dict[int, int] = {}
+            for (s, e) in spans:
+                k, v = (e, s) if side == "end" else (s, e)
+                if k not in index or (v < index[k] if side == "end" else v > index[k]):
+                    index[k] = v
+            cached = self._indexes[(kind, side)] = (len(spans), index)
+        return cached[1]
 
     def covered(self, start: int, end: int, *kinds: dict) -> bool:
         return any(s < end and start < e for kind in kinds for (s, e) in kind)

@@ -120,41 +120,23 @@ def committee_title(title: str, surface: str | None, org: str) -> str:
 
 # -- positions ---------------------------------------------------------------------------
 
-_END_INDEX: dict[int, tuple[int, dict[int, int]]] = {}
-
-
-def _ending_at(spans: dict, i: int) -> tuple[int, int] | None:
-    """The longest span of `spans` ending at i (an index by end, rebuilt when spans change)."""
-    key = id(spans)
-    cached = _END_INDEX.get(key)
-    if cached is None or cached[0] != len(spans):
-        index: dict[int, int] = {}
-        for (s, e) in spans:
-            if e not in index or s < index[e]:
-                index[e] = s
-        cached = _END_INDEX[key] = (len(spans), index)
-    s = cached[1].get(i)
+def _ending_at(scan: Scan, kind: str, i: int) -> tuple[int, int] | None:
+    """The longest span of `kind` (orgs, titles, places) ending at i."""
+    s = scan.span_index(kind, "end").get(i)
     return (s, i) if s is not None else None
 
 
-def _starting_at(spans: dict, i: int) -> tuple[int, int] | None:
-    return next(((i, e) for e in sorted((e for (s, e) in spans if s == i), reverse=True)), None) \
-        if len(spans) < 64 else _start_index(spans).get(i)
-
-
-def _start_index(spans: dict) -> dict[int, tuple[int, int]]:
-    index: dict[int, tuple[int, int]] = {}
-    for (s, e) in spans:
-        if s not in index or e > index[s][1]:
-            index[s] = (s, e)
-    return index
+def _starting_at(scan: Scan, kind: str, i: int) -> tuple[int, int] | None:
+    """The longest span of `kind` starting at i."""
+    e = scan.span_index(kind, "start").get(i)
+    return (i, e) if e is not None else None
 
 
 def _org_ending_at(ctx: Context, i: int) -> tuple[tuple[int, int], str] | None:
-    span = _ending_at(ctx.scan.orgs, i)
+    span = _ending_at(ctx.scan, "orgs", i)
     if span:
         return span, ctx.text[span[0]:span[1]]
-    span = _ending_at(ctx.scan.places, i)
+    span = _ending_at(ctx.scan, "places", i)
     if span:
         return span, ctx.text[span[0]:span[1]]
     return None
@@ -183,12 +165,12 @@ def _title_chain_left(ctx: Context, i: int) -> tuple[list[tuple[str | None, list
     while True:
         titles = []
         while True:
-            span = _ending_at(ctx.scan.titles, i)
+            span = _ending_at(ctx.scan, "titles", i)
             if not span:
                 break
             titles.insert(0, ctx.scan.titles[span])
             i = span[0]
-            if i > 0 and text[i - 1] in "兼" and _ending_at(ctx.scan.titles, i - 1):
+            if i > 0 and text[i - 1] in "兼" and _ending_at(ctx.scan, "titles", i - 1):
                 i -= 1
         if not titles:
             break
@@ -196,7 +178,7 @@ def _title_chain_left(ctx: Context, i: int) -> tuple[list[tuple[str | None, list
         if org:
             i = org[0][0]
         segments.insert(0, ((org[1], org[0][0]) if org else None, titles))
-        if i > 0 and text[i - 1] == "、" and _ending_at(ctx.scan.titles, i - 1):
+        if i > 0 and text[i - 1] == "、" and _ending_at(ctx.scan, "titles", i - 1):
             i -= 1
             continue
         break
@@ -206,12 +188,12 @@ def _title_chain_left(ctx: Context, i: int) -> tuple[list[tuple[str | None, list
 def _title_chain_right(ctx: Context, i: int) -> list[str]:
     titles = []
     while True:
-        span = _starting_at(ctx.scan.titles, i)
+        span = _starting_at(ctx.scan, "titles", i)
         if not span:
             break
         titles.append(ctx.scan.titles[span])
         i = span[1]
-        if ctx.text[i:i + 1] in ("兼", "、") and _starting_at(ctx.scan.titles, i + 1):
+        if ctx.text[i:i + 1] in ("兼", "、") and _starting_at(ctx.scan, "titles", i + 1):
             i += 1
             continue
         break
@@ -284,7 +266,7 @@ def appointments(ctx: Context) -> list[Position]:
         if m and not FORMER.search(text[pe:m.start(1)]):
             targets.append(m.end())
         for at in targets:
-            org = _starting_at(ctx.scan.orgs, at)
+            org = _starting_at(ctx.scan, "orgs", at)
             surface = text[org[0]:org[1]] if org else None
             titles = _title_chain_right(ctx, org[1] if org else at)
             name = _resolve_org(ctx, surface, org[0]) if surface else None

@@ -1,3 +1,5 @@
+import signal
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,3 +29,17 @@ def extract_text(text, doc_id="t", **meta):
     from graph.extract import extract
     from graph.normalize import make_document
     return extract(make_document(doc_id, text, **meta))
+
+
+@contextmanager
+def finishes_within(seconds):
+    """A guard that turns a hang into a failure (not a speed test: bench/ measures speed)."""
+    def hang(*_):
+        raise TimeoutError(f"did not finish within {seconds} s")
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)

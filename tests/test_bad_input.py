@@ -1,38 +1,21 @@
 """Issue 7: bad input never costs the rest of a corpus; faults never leave a broken graph."""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
 
-from conftest import ROOT
+from conftest import ROOT, finishes_within
 from graph.build import build
 from graph.cli import main
 from graph.query import load_graph, run_preset
 
 BAD = ROOT / "tests" / "data" / "bad"
 BUILT = {"good", "gbk", "big5", "utf16", "broken-utf8", "html", "j1"}
-
-
-@contextmanager
-def finishes_within(seconds):
-    """A guard against hangs (not a speed test: bench/ measures speed)."""
-    def hang(*_):
-        raise TimeoutError(f"did not finish within {seconds} s")
-    old = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def _docs(out):

@@ -9,7 +9,7 @@ from conftest import ROOT
 from graph.analyze import analyze, to_networkx
 from graph.build import build
 from graph.cli import main
-from graph.explore import UnknownName, find_nodes, paths, signings_table, subgraph
+from graph.explore import find_nodes, paths, signings_table, subgraph
 from graph.query import load_graph
 
 DEV = ROOT.parent / "shared" / "corpus" / "dev"

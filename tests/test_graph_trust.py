@@ -2,12 +2,11 @@
 import csv
 import io
 import json
-from pathlib import Path
 
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 

@@ -6,7 +6,6 @@ from graph.render import html
 
 
 def test_markup_in_an_article_cannot_break_out_of_the_data():
-    nasty = "<img src=x onerror=alert(1)>"
     # entities survive markup stripping as the very characters an attacker wants
     text = "长林科技有限公司董事长何明出席，并说&lt;img src=x onerror=alert(1)&gt;&lt;/script&gt;。"
     g = to_graph([extract_text(text)])
