@@ -51,26 +51,50 @@ class BuildReport:
 
 
 def extract_all(inputs, problems: list[Skipped], *, min_confidence: float = 0.0,
-                progress=None) -> list[Extraction]:
+                progress=None, workers: int = 1) -> list[Extraction]:
+    """Extract every document of `inputs`, in `workers` processes; the result is in input
+    order and the same whatever the number of workers."""
+    docs = read_inputs(inputs, problems)
     out = []
-    for doc in read_inputs(inputs, problems):
-        try:
-            out.append(extract(doc, min_confidence))
-        except RecursionError:
-            problems.append(Skipped(doc.source or doc.id, None, "text too deeply nested to read"))
-        if progress:
-            progress(doc)
+    if workers > 1:
+        import multiprocessing as mp
+        with mp.get_context("fork").Pool(workers) as pool:
+            results = pool.imap(_extract_one, ((d, min_confidence) for d in docs), chunksize=4)
+            for doc, ex in results:
+                _collect(doc, ex, out, problems, progress)
+    else:
+        for doc in docs:
+            _collect(doc, _extract_one((doc, min_confidence))[1], out, problems, progress)
     return out
 
 
+def _extract_one(job):
+    doc, min_confidence = job
+    try:
+        return doc, extract(doc, min_confidence)
+    except RecursionError:
+        return doc, None
+
+
+def _collect(doc, ex, out, problems, progress) -> None:
+    if ex is None:
+        problems.append(Skipped(doc.source or doc.id, None, "text too deeply nested to read"))
+    else:
+        out.append(ex)
+    if progress:
+        progress(doc)
+
+
 def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None,
-          render_page: bool = True, update: bool = False, check: bool = True) -> BuildReport:
+          render_page: bool = True, update: bool = False, check: bool = True,
+          workers: int = 1) -> BuildReport:
     """Extract `inputs` and write the graph to `out_dir`. With `update`, the documents are
     merged into what the folder already holds (a document read again replaces its facts)."""
     started = time.perf_counter()
     report = BuildReport()
     out = Path(out_dir)
-    fresh = extract_all(inputs, report.skipped, min_confidence=min_confidence, progress=progress)
+    fresh = extract_all(inputs, report.skipped, min_confidence=min_confidence, progress=progress,
+                        workers=workers)
     extractions = merge(cache.read(out), fresh) if update else fresh
     g = to_graph(extractions)
     if check:

@@ -2,6 +2,7 @@
 the project's own exceptions turned into one-line errors in one place."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -37,14 +38,18 @@ def main():
 @click.option("--strict", is_flag=True, help="Exit 1 when any input was skipped or repaired.")
 @click.option("--update", is_flag=True,
               help="Merge these documents into the graph already in DIR (re-read ones are replaced).")
-def build(inputs, out_dir, min_confidence, strict, update):
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Processes extracting documents in parallel (default: the number of cores).")
+def build(inputs, out_dir, min_confidence, strict, update, workers):
     """Read articles (.txt, .jsonl or folders) and write the knowledge graph."""
     from .build import build as run_build, count_inputs
     total = count_inputs(inputs)
+    if workers is None:  # start-up costs a second a process: small inputs stay in one
+        workers = max(1, min(os.cpu_count() or 1, total // 8 or 1))
     show = sys.stderr.isatty()
     with click.progressbar(length=total, label="extracting", file=sys.stderr,
                            show_pos=True) if show else _NoBar() as bar:
-        report = run_build(inputs, out_dir, min_confidence=min_confidence, update=update,
+        report = run_build(inputs, out_dir, min_confidence=min_confidence, update=update, workers=workers,
                            progress=lambda doc: bar.update(0 if ":" in (doc.source or "")[-8:] else 1))
     click.echo(report.summary())
     click.echo(f"wrote {', '.join(str(p) for p in report.outputs)}")
