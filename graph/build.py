@@ -122,7 +122,7 @@ def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None,
             fh.write(json.dumps({"file": s.file, "line": s.line, "reason": s.reason,
                                  "action": s.action}, ensure_ascii=False) + "\n")
     report.outputs = [out / "graph.ttl"] + ([out / "graph.html"] if render_page else []) + \
-        [out / "skipped.jsonl"]
+        [out / cache.FILE, out / "skipped.jsonl"]
     report.seconds = time.perf_counter() - started
     return report
 
