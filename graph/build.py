@@ -15,6 +15,7 @@ from rdflib import Graph
 from . import cache
 from .analyze import centrality, to_networkx
 from .errors import ValidationError
+from .store import NAME as STORE, write_store
 from .validate import validate
 from .extract import extract
 from .model import Extraction
@@ -109,6 +110,7 @@ def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None,
     out.mkdir(parents=True, exist_ok=True)
     with atomic_write(out / "graph.ttl") as fh:
         fh.write(g.serialize(format="turtle"))
+    write_store(g, out / STORE)
     if render_page:
         with atomic_write(out / "graph.html") as fh:
             fh.write(html(G))
@@ -121,7 +123,7 @@ def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None,
         for s in report.skipped:
             fh.write(json.dumps({"file": s.file, "line": s.line, "reason": s.reason,
                                  "action": s.action}, ensure_ascii=False) + "\n")
-    report.outputs = [out / "graph.ttl"] + ([out / "graph.html"] if render_page else []) + \
+    report.outputs = [out / "graph.ttl", out / STORE] + ([out / "graph.html"] if render_page else []) + \
         [out / cache.FILE, out / "skipped.jsonl"]
     report.seconds = time.perf_counter() - started
     return report

@@ -79,14 +79,13 @@ class _NoBar:
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL UPDATE queries.")
 def query(graph_path, sparql, query_file, preset, fmt, allow_update):
     """Run a SPARQL SELECT or ASK query (or a preset) over a built graph."""
-    from .query import format_rows, load_graph, run
+    from .query import format_rows, run_on
     from .resources import preset as preset_text
     given = [x for x in (sparql, query_file, preset) if x]
     if len(given) != 1:
         raise click.UsageError("give exactly one of SPARQL, --file or --preset")
     text = sparql or (query_file.read_text(encoding="utf-8") if query_file else preset_text(preset))
-    g = load_graph(graph_path)
-    cols, rows = run(g, text, allow_update=allow_update)
+    cols, rows = run_on(graph_path, text, allow_update=allow_update)
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     click.echo(format_rows(cols, rows, fmt), nl=False)
 

@@ -14,7 +14,11 @@ from .resources import preset
 
 
 def load_graph(path) -> Graph:
+    """A graph from a graph.ttl (or other RDF file), an Oxigraph store folder, or a build folder."""
+    from . import store
     path = Path(path)
+    if store.is_store(path):
+        return store.load(path)
     if path.is_dir():
         path = path / "graph.ttl"
     if not path.is_file():
@@ -47,6 +51,16 @@ def check_query(sparql: str, allow_update: bool = False) -> None:
 def _looks_like_update(sparql: str) -> bool:
     words = {w.upper() for w in sparql.replace("{", " ").split()}
     return bool(words & {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD"})
+
+
+def run_on(path, sparql: str, allow_update: bool = False):
+    """Run a query on a graph file or an Oxigraph store (answered by Oxigraph directly)."""
+    from . import store
+    path = Path(path)
+    if store.is_store(path) and not _looks_like_update(sparql):
+        check_query(sparql)
+        return store.query(path, sparql)
+    return run(load_graph(path), sparql, allow_update=allow_update)
 
 
 def run(g: Graph, sparql: str, allow_update: bool = False):

@@ -177,7 +177,7 @@ def add_extraction(g: Graph, ex: Extraction, activity: URIRef | None = None,
             money = fact_iri(doc.id, "amount", fact.investor, fact.amount, fact.currency, fact.target)
             g.add((f, ZT.amount, money))
             g.add((money, RDF.type, SCHEMA.MonetaryAmount))
-            g.add((money, SCHEMA.value, Literal(plain(fact.amount), datatype=XSD.decimal)))
+            g.add((money, SCHEMA.value, Literal(canonical_decimal(fact.amount), datatype=XSD.decimal)))
             g.add((money, SCHEMA.currency, Literal(fact.currency)))
             if fact.target:
                 kind = next((t for t in ("Organization", "Place", "Agreement") if (t, fact.target) in labels),
@@ -227,10 +227,11 @@ def _provenance(g, f, d, doc, fact, activity) -> None:
         g.add((f, PROV.wasGeneratedBy, activity))
 
 
-def plain(amount: Decimal) -> str:
-    """3.0E+9 -> '3000000000'; 1.25 -> '1.25'."""
+def canonical_decimal(amount: Decimal) -> str:
+    """The canonical xsd:decimal form (3.0E+9 -> '3000000000.0', 1.25 -> '1.25'), so that
+    Turtle, N-Triples and the store all write the same literal."""
     text = format(amount.normalize(), "f")
-    return text
+    return text if "." in text else text + ".0"
 
 
 def to_graph(extractions, activity_time: datetime | None = None) -> Graph:
