@@ -2,69 +2,92 @@
 from __future__ import annotations
 
 import networkx as nx
-from rdflib import Graph
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib import Graph, URIRef
 
-from .rdf import CLASSES, ORG, SCHEMA, ZT
+from .rdf import CLASSES
 
 TYPE_OF = {v: k for k, v in CLASSES.items()}
 EDGE_LABELS = {"position": "任职", "party": "签署", "signer": "代表", "attendee": "出席",
                "investor": "投资", "target": "投向"}
 
 
-def _label(g: Graph, node) -> str:
-    lab = g.value(node, RDFS.label)
-    return str(lab) if lab is not None else str(node)
+PREFIXES = """PREFIX zt: <https://zhitu.dev/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX schema: <https://schema.org/>
+"""
+NODES = PREFIXES + "SELECT ?n ?label WHERE { ?n a <%s> . OPTIONAL { ?n rdfs:label ?label } }"
+ALIASES = PREFIXES + "SELECT ?n ?alt WHERE { ?n skos:altLabel ?alt }"
+DOCUMENTS = PREFIXES + """SELECT ?d ?doc ?title ?url ?doc_date WHERE { ?d a zt:Document ; zt:docId ?doc .
+  OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d schema:url ?url } OPTIONAL { ?d dcterms:date ?doc_date } }"""
+# Joins are few and ORDER BY is left out: Oxigraph on disk answers the plain patterns three
+# times faster, and the rows are sorted in Python for a deterministic graph.
+SOURCE = "OPTIONAL { ?fact zt:evidenceText ?evidence } OPTIONAL { ?fact prov:wasDerivedFrom ?d }"
+# one query per kind of edge: (kind, query binding ?a ?b ?fact and optionally ?extra ?date)
+EDGES = (
+    ("position", """?fact a zt:Position ; org:member ?a ; org:organization ?b .
+        OPTIONAL { ?fact zt:title ?extra }"""),
+    ("party", "?fact a zt:Signing ; zt:agreement ?b . ?b zt:party ?a . OPTIONAL { ?fact zt:date ?date }"),
+    ("signer", """?fact a zt:Signing ; zt:agreement ?ag ; zt:signature ?sig . ?sig zt:signer ?a .
+        OPTIONAL { ?sig zt:onBehalfOf ?org } BIND(COALESCE(?org, ?ag) AS ?b) OPTIONAL { ?fact zt:date ?date }"""),
+    ("attendee", "?fact a zt:Signing ; zt:agreement ?b ; zt:attendee ?a . OPTIONAL { ?fact zt:date ?date }"),
+    ("investor", "?fact a zt:Investment ; zt:investor ?a ; zt:target ?b ."),
+)
 
 
-def _document(g: Graph, fact) -> dict:
-    doc = g.value(fact, PROV.wasDerivedFrom)
-    if doc is None:
-        return {}
-    out = {"doc": str(g.value(doc, ZT.docId) or "")}
-    for key, prop in (("title", DCTERMS.title), ("url", SCHEMA.url), ("doc_date", DCTERMS.date)):
-        value = g.value(doc, prop)
-        if value is not None:
-            out[key] = str(value)
-    return out
+def select(source, sparql: str) -> list[dict[str, str]]:
+    """Rows of a SELECT on a pyoxigraph store as {variable: text}."""
+    result = source.query(sparql)
+    names = [v.value for v in result.variables]
+    return [{k: t.value for k, t in zip(names, row) if t is not None} for row in result]
 
 
-def to_networkx(g: Graph) -> nx.MultiDiGraph:
+def in_oxigraph(g: Graph):
+    import pyoxigraph as ox
+    store = ox.Store()
+    store.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def to_networkx(source) -> nx.MultiDiGraph:
     """Entities and agreements as nodes; positions, signings and investments as edges, each
-    with its evidence sentence, the document's id, title, url and date, and a date where known."""
+    with its evidence sentence, the document's id, title, url and date, and a date where known.
+    `source` is an rdflib graph or a pyoxigraph store."""
+    if isinstance(source, Graph):  # Oxigraph answers these joins ten times faster than rdflib
+        source = in_oxigraph(source)
     G = nx.MultiDiGraph()
     for cls, type_ in TYPE_OF.items():
-        for node in g.subjects(RDF.type, cls):
-            G.add_node(str(node), label=_label(g, node), type=type_,
-                       aliases=sorted({str(a) for a in g.objects(node, SKOS.altLabel)}))
-
-    def edge(a, b, kind, fact, extra="", date=None):
-        if a is None or b is None:
-            return
-        for n in (a, b):
-            if str(n) not in G:
-                G.add_node(str(n), label=_label(g, n), type="Other", aliases=[])
-        ev = g.value(fact, ZT.evidenceText)
-        meta = _document(g, fact)
-        when = str(date) if date is not None else meta.get("doc_date", "")
-        G.add_edge(str(a), str(b), kind=kind, label=EDGE_LABELS[kind] + extra,
-                   evidence=str(ev) if ev else "", fact=str(fact), date=when, **meta)
-
-    for f in g.subjects(RDF.type, ZT.Position):
-        edge(g.value(f, ORG.member), g.value(f, ORG.organization), "position", f,
-             f"·{g.value(f, ZT.title) or ''}")
-    for s in g.subjects(RDF.type, ZT.Signing):
-        a = g.value(s, ZT.agreement)
-        when = g.value(s, ZT.date)
-        for p in g.objects(a, ZT.party):
-            edge(p, a, "party", s, date=when)
-        for sig in g.objects(s, ZT.signature):
-            edge(g.value(sig, ZT.signer), g.value(sig, ZT.onBehalfOf) or a, "signer", s, date=when)
-        for p in g.objects(s, ZT.attendee):
-            edge(p, a, "attendee", s, date=when)
-    for f in g.subjects(RDF.type, ZT.Investment):
-        edge(g.value(f, ZT.investor), g.value(f, ZT.target), "investor", f)
+        for row in sorted(select(source, NODES % cls), key=lambda r: r["n"]):
+            if row["n"] not in G:
+                G.add_node(row["n"], label=row.get("label", row["n"]), type=type_, aliases=[])
+    for row in select(source, ALIASES):
+        if row["n"] in G:
+            G.nodes[row["n"]]["aliases"].append(row["alt"])
+    docs = {row.pop("d"): row for row in select(source, DOCUMENTS)}
+    for kind, pattern in EDGES:
+        rows = select(source, f"{PREFIXES}SELECT * WHERE {{ {pattern}\n  {SOURCE} }}")
+        seen = set()
+        for row in sorted(rows, key=lambda r: (r["fact"], r["a"], r["b"], r.get("extra", ""), r.get("date", ""))):
+            if (row["fact"], row["a"], row["b"]) not in seen:  # a second title or date is not a second edge
+                seen.add((row["fact"], row["a"], row["b"]))
+                _edge(G, kind, {**docs.get(row.get("d"), {}), **row})
+    for n in G:
+        G.nodes[n]["aliases"] = sorted(set(G.nodes[n]["aliases"]))
     return G
+
+
+def _edge(G: nx.MultiDiGraph, kind: str, row: dict) -> None:
+    for n in (row["a"], row["b"]):
+        if n not in G:
+            G.add_node(n, label=n, type="Other", aliases=[])
+    meta = {k: row[k] for k in ("doc", "title", "url", "doc_date") if k in row}
+    extra = f"·{row['extra']}" if "extra" in row else ""
+    G.add_edge(row["a"], row["b"], kind=kind, label=EDGE_LABELS[kind] + extra,
+               evidence=row.get("evidence", ""), fact=row["fact"],
+               date=row.get("date") or row.get("doc_date", ""), **meta)
 
 
 EXACT_BETWEENNESS_LIMIT = 5_000  # above this many nodes betweenness is sampled
@@ -133,7 +156,9 @@ def centrality(G: nx.MultiDiGraph, top: int = 10) -> dict:
     """Degree and PageRank, with the top entities overall and per type."""
     if G.number_of_nodes() == 0:
         return {"nodes": 0, "edges": 0, "degree": {}, "pagerank": {}, "top": [], "top_by_type": {}}
-    simple = nx.Graph(G.to_undirected())
+    simple = nx.Graph()  # not G.to_undirected(), which copies every edge's attributes
+    simple.add_nodes_from(G)
+    simple.add_edges_from(G.edges())
     degree = dict(simple.degree())
     pagerank = nx.pagerank(simple) if simple.number_of_edges() else {n: 1 / len(simple) for n in simple}
     ranked = sorted(G.nodes, key=lambda n: (-pagerank.get(n, 0), G.nodes[n].get("label", n)))

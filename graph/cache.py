@@ -76,3 +76,20 @@ def read(folder) -> list[Extraction]:
                 except (ValueError, KeyError, TypeError) as err:
                     raise GraphError(f"{path}:{n}: corrupt extraction record ({err})") from None
     return out
+
+
+def records(path):
+    """(document id, line) of each record of an extractions.jsonl, streamed; a corrupt line is
+    a GraphError naming it, found before any of the file is used."""
+    path = Path(path)
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                doc_id = rec["doc"]["id"]
+                rec["doc"]["original"], rec["facts"], rec["names"]
+            except (ValueError, KeyError, TypeError) as err:
+                raise GraphError(f"{path}:{n}: corrupt extraction record ({err})") from None
+            yield doc_id, line.rstrip("\n")

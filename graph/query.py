@@ -4,9 +4,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal
+from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parser import parseQuery
 
 from .errors import GraphError, QueryError
@@ -18,7 +20,9 @@ def load_graph(path) -> Graph:
     from . import store
     path = Path(path)
     if store.is_store(path):
-        return store.load(path)
+        return canonical_decimals(store.load(path))
+    if path.is_dir() and store.is_store(path / store.NAME) and not (path / "graph.ttl").is_file():
+        return canonical_decimals(store.load(path / store.NAME))
     if path.is_dir():
         path = path / "graph.ttl"
     if not path.is_file():
@@ -29,6 +33,20 @@ def load_graph(path) -> Graph:
         g.parse(path, format=fmt)
     except Exception as err:  # rdflib raises many kinds for a corrupt file
         raise GraphError(f"{path}: not a readable {fmt} graph ({_one_line(err)})") from None
+    return canonical_decimals(g)
+
+
+def canonical_decimals(g: Graph) -> Graph:
+    """Decimals in one lexical form. Oxigraph writes 3000000000 where rdflib's Turtle writer
+    turns that into 3000000000.0, a different literal; rdf.canonical_decimal is the form
+    every graph the project writes or reads agrees on."""
+    from .rdf import canonical_decimal
+    for s, p, o in list(g.triples((None, None, None))):
+        if isinstance(o, Literal) and o.datatype == XSD.decimal:
+            fixed = canonical_decimal(Decimal(str(o)))
+            if fixed != str(o):
+                g.remove((s, p, o))
+                g.add((s, p, Literal(fixed, datatype=XSD.decimal)))
     return g
 
 

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import datetime, timezone
 from decimal import Decimal
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.plugins.serializers.nt import NTSerializer
 
 from . import __version__
 from .model import Extraction, Investment, Position, Signing
@@ -81,20 +83,28 @@ def org_kind(label: str) -> URIRef | None:
     return None
 
 
+def person_summary(ex: Extraction):
+    """(doc id, name, organisations the person holds posts in), for each person of `ex`."""
+    orgs: dict[str, set[str]] = {}
+    for t, label, _ in ex.names:
+        if t == "Person":
+            orgs.setdefault(label, set())
+    for f in ex.facts:
+        if isinstance(f, Position):
+            orgs.setdefault(f.person, set()).add(f.org)
+    return [(ex.doc.id, name, frozenset(held)) for name, held in orgs.items()]
+
+
 def person_identities(extractions) -> dict[tuple[str, str], URIRef]:
-    """(doc id, name) -> person IRI. One name in several documents is one person only where
-    the evidence agrees: they hold posts in a common organisation. Otherwise each stays apart,
-    so two 王军 at two companies are two people."""
-    orgs: dict[tuple[str, str], set[str]] = {}
-    for ex in extractions:
-        for t, label, _ in ex.names:
-            if t == "Person":
-                orgs.setdefault((ex.doc.id, label), set())
-        for f in ex.facts:
-            if isinstance(f, Position):
-                orgs.setdefault((ex.doc.id, f.person), set()).add(f.org)
-    by_name: dict[str, list[tuple[str, set[str]]]] = {}
-    for (doc_id, name), held in sorted(orgs.items()):
+    return identities(row for ex in extractions for row in person_summary(ex))
+
+
+def identities(summaries) -> dict[tuple[str, str], URIRef]:
+    """(doc id, name) -> person IRI, from (doc id, name, organisations) rows. One name in
+    several documents is one person only where the evidence agrees: they hold posts in a
+    common organisation. Otherwise each stays apart, so two 王军 at two companies are two."""
+    by_name: dict[str, list[tuple[str, frozenset]]] = {}
+    for doc_id, name, held in sorted(summaries, key=lambda r: (r[0], r[1])):
         by_name.setdefault(name, []).append((doc_id, held))
     out = {}
     for name, mentions in by_name.items():
@@ -114,6 +124,14 @@ def person_identities(extractions) -> dict[tuple[str, str], URIRef]:
             for doc_id in docs:
                 out[(doc_id, name)] = iri
     return out
+
+
+def identity_rules(people: dict[tuple[str, str], URIRef]):
+    """The triples recording why one person stands for mentions in several articles."""
+    seen: dict[URIRef, int] = {}
+    for iri in people.values():
+        seen[iri] = seen.get(iri, 0) + 1
+    return [(iri, ZT.identityRule, Literal("same-name-and-organisation")) for iri, n in seen.items() if n > 1]
 
 
 def add_extraction(g: Graph, ex: Extraction, activity: URIRef | None = None,
@@ -241,10 +259,45 @@ def to_graph(extractions, activity_time: datetime | None = None) -> Graph:
     people = person_identities(extractions)
     for ex in extractions:
         add_extraction(g, ex, act, people)
-    seen: dict[URIRef, int] = {}
-    for iri in people.values():
-        seen[iri] = seen.get(iri, 0) + 1
-    for iri, docs in seen.items():
-        if docs > 1:  # record why one person stands for mentions in several articles
-            g.add((iri, ZT.identityRule, Literal("same-name-and-organisation")))
+    for triple in identity_rules(people):
+        g.add(triple)
     return g
+
+
+def document_triples(ex: Extraction, activity_time: datetime) -> bytes:
+    """One document's part of the graph as N-Triples, with people under their plain IRIs (a
+    build that streams documents tells namesakes apart afterwards, see `identities`)."""
+    g = Triples()
+    add_extraction(g, ex, build_activity(g, activity_time))
+    return g.ntriples()
+
+
+class Triples:
+    """The part of rdflib.Graph that add_extraction writes with (add and set), kept as a plain
+    dict: a worker only serialises a document's triples, and rdflib's indexed store cost
+    more than the serialising."""
+
+    def __init__(self):
+        self._triples: dict = {}  # insertion-ordered, values unused
+        self._single: dict = {}  # (subject, predicate) -> the triple set() wrote
+
+    def add(self, triple) -> None:
+        self._triples[triple] = None
+
+    def set(self, triple) -> None:
+        old = self._single.pop(triple[:2], None)
+        if old is not None:
+            self._triples.pop(old, None)
+        self._single[triple[:2]] = triple
+        self._triples[triple] = None
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def __iter__(self):
+        return iter(self._triples)
+
+    def ntriples(self) -> bytes:
+        buf = io.BytesIO()
+        NTSerializer(self).serialize(buf)  # it only iterates what it is given
+        return buf.getvalue()

@@ -33,10 +33,12 @@ def _vis_assets() -> tuple[str, str]:
             (base / "vis-network.css").read_text(encoding="utf-8"))
 
 
-def build_network(G: nx.MultiDiGraph, *, seed: int = 0, max_nodes: int | None = None) -> tuple[Network, str]:
+def build_network(G: nx.MultiDiGraph, *, seed: int = 0, max_nodes: int | None = None,
+                  stats: dict | None = None) -> tuple[Network, str]:
     """A pyvis Network for G; its node and edge lists are filled directly (add_node is
-    quadratic). Returns the network and a note for the page ('' when nothing is hidden)."""
-    stats = centrality(G)
+    quadratic). Returns the network and a note for the page ('' when nothing is hidden).
+    `stats` is analyze.centrality(G), when the caller has it already."""
+    stats = stats or centrality(G)
     pr = stats["pagerank"]
     note = ""
     nodes = list(G.nodes)
@@ -100,8 +102,8 @@ def _source(e: dict) -> str:
     return "《" + " · ".join(p for p in parts if p) + "》"
 
 
-def html(G: nx.MultiDiGraph, *, seed: int = 0, max_nodes: int | None = None) -> str:
-    net, note = build_network(G, seed=seed, max_nodes=max_nodes)
+def html(G: nx.MultiDiGraph, *, seed: int = 0, max_nodes: int | None = None, stats: dict | None = None) -> str:
+    net, note = build_network(G, seed=seed, max_nodes=max_nodes, stats=stats)
     physics = len(net.nodes) <= PHYSICS_LIMIT
     options = {"physics": {"enabled": physics, "stabilization": {"iterations": 200}},
                "interaction": {"hover": True, "tooltipDelay": 150},

@@ -22,14 +22,37 @@ def is_store(path) -> bool:
 
 def write_store(g: Graph, folder) -> Path:
     """Write `g` to an Oxigraph store at `folder`, built aside and swapped in whole."""
-    import pyoxigraph as ox
-    folder = Path(folder)
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
-    try:
-        store = ox.Store(str(tmp))
-        store.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        store.flush()
-        del store
+    with StoreBuilder(folder) as sb:
+        sb.load(g.serialize(format="nt", encoding="utf-8"))
+        sb.commit()
+    return Path(folder)
+
+
+class StoreBuilder:
+    """A new store built beside `folder` from N-Triples chunks, then swapped in whole by
+    commit(); leaving the block without commit() removes it and keeps the old store."""
+
+    def __init__(self, folder):
+        import pyoxigraph as ox
+        self.folder = Path(folder)
+        self.tmp = Path(tempfile.mkdtemp(dir=self.folder.parent, prefix=f".{self.folder.name}."))
+        self.store = ox.Store(str(self.tmp))
+
+    def __enter__(self):
+        return self
+
+    def load(self, ntriples: bytes) -> None:
+        import pyoxigraph as ox
+        self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+
+    def dump_turtle(self, fh, prefixes: dict[str, str]) -> None:
+        import pyoxigraph as ox
+        self.store.dump(fh, format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+
+    def commit(self) -> None:
+        self.store.flush()
+        del self.store
+        folder, tmp = self.folder, self.tmp
         if folder.exists():
             old = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old."))
             os.replace(folder, old / NAME)
@@ -37,10 +60,13 @@ def write_store(g: Graph, folder) -> Path:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return folder
+        self.tmp = None
+
+    def __exit__(self, *exc):
+        if self.tmp is not None:
+            self.store = None
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        return False
 
 
 def _open(folder):

@@ -95,7 +95,8 @@ def test_sigkill_mid_build_leaves_the_previous_outputs(tmp_path, kill_after):
     out = tmp_path / "out"
     build([BAD / "good.txt"], out)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    proc = subprocess.Popen(KG + ["build", str(_corpus(tmp_path, 400)), "--out", str(out)],
+    # big enough that the build is still extracting when the kill comes, even on a fast machine
+    proc = subprocess.Popen(KG + ["build", str(_corpus(tmp_path, 2000)), "--out", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     time.sleep(kill_after)
     proc.send_signal(signal.SIGKILL)
