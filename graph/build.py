@@ -77,8 +77,8 @@ def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None,
         raise GraphError(f"{previous}: no extractions to update (build the folder without --update first)")
     out.mkdir(parents=True, exist_ok=True)
     when = datetime.now(timezone.utc)
-    stage = Stage(out, report)
     run = runner(workers, dask)
+    stage = Stage(out, report)
     try:
         fresh = _stream(run, read_inputs(inputs, report.skipped), (min_confidence, when, check), stage, progress)
         report.documents = len(fresh)
@@ -86,6 +86,7 @@ def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None,
             kept = (line for doc_id, line in cache.records(previous) if doc_id not in fresh)
             _stream(run, kept, (min_confidence, when, check), stage, None)
         run.close()
+        report.skipped.sort(key=lambda s: (s.file, s.line or 0))  # the same whatever ran the batches
         _write(stage, out, report, render_page)
     except BaseException:
         run.close()
@@ -322,4 +323,16 @@ def _file_mode() -> int:
 
 
 def count_inputs(inputs) -> int:
-    return len(input_files(inputs))
+    """Articles in `inputs`: one per .txt file, one per non-empty line of a .jsonl file (read
+    as bytes, so a large corpus is counted in a moment)."""
+    total = 0
+    for f in input_files(inputs):
+        if f.suffix.lower() != ".jsonl":
+            total += 1
+            continue
+        try:
+            with f.open("rb") as fh:
+                total += sum(1 for line in fh if line.strip())
+        except OSError:
+            pass  # the reader reports it
+    return total

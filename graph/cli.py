@@ -3,6 +3,7 @@ the project's own exceptions turned into one-line errors in one place."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -40,21 +41,29 @@ def main():
               help="Merge these documents into the graph already in DIR (re-read ones are replaced).")
 @click.option("--workers", type=click.IntRange(1), default=None,
               help="Processes extracting documents in parallel (default: the number of cores).")
-def build(inputs, out_dir, min_confidence, strict, update, workers):
+@click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
+              help="Extract on a Dask cluster instead, e.g. tcp://HOST:8786 (workers need zhitu installed).")
+def build(inputs, out_dir, min_confidence, strict, update, workers, dask_address):
     """Read articles (.txt, .jsonl or folders) and write the knowledge graph."""
     from .build import build as run_build, count_inputs
     total = count_inputs(inputs)
+    if dask_address and workers:
+        raise click.UsageError("give --workers or --dask, not both")
     if workers is None:  # start-up costs a second a process: small inputs stay in one
         workers = max(1, min(os.cpu_count() or 1, total // 8 or 1))
     show = sys.stderr.isatty()
     with click.progressbar(length=total, label="extracting", file=sys.stderr,
                            show_pos=True) if show else _NoBar() as bar:
         report = run_build(inputs, out_dir, min_confidence=min_confidence, update=update, workers=workers,
-                           progress=lambda doc: bar.update(0 if ":" in (doc.source or "")[-8:] else 1))
+                           dask=dask_address,
+                           progress=lambda piece: bar.update(0 if PART.search(piece.doc_id) else 1))
     click.echo(report.summary())
     click.echo(f"wrote {', '.join(str(p) for p in report.outputs)}")
     if strict and report.skipped:
         raise SystemExit(1)
+
+
+PART = re.compile(r"-part(?:[2-9]|\d\d+)$")  # later parts of a split article are not new articles
 
 
 class _NoBar:

@@ -4,6 +4,7 @@ Bad input never stops a corpus: each problem becomes a `Skipped` record and the
 reader goes on."""
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass
@@ -69,25 +70,43 @@ def _read_txt(path: Path, problems: list[Skipped]) -> Iterator[Document]:
 
 
 def _read_jsonl(path: Path, problems: list[Skipped]) -> Iterator[Document]:
+    """Documents of a JSONL corpus, read a line at a time so that a corpus of any size streams."""
     try:
-        raw, repairs = decode(path.read_bytes(), str(path))
+        for n, line in _jsonl_lines(path, problems):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as err:
+                problems.append(Skipped(str(path), n, f"not JSON: {err.msg} (column {err.colno})"))
+                continue
+            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+                problems.append(Skipped(str(path), n, "no 'text' field"))
+                continue
+            doc_id = str(rec.get("id") or f"{path.stem}-{n}")
+            meta = {k: rec[k] for k in ("title", "date", "url") if isinstance(rec.get(k), str)}
+            yield from _documents(doc_id, rec["text"], f"{path}:{n}", problems, meta)
     except (InputError, OSError) as err:
-        problems.append(Skipped(str(path), None, getattr(err, "problem", str(err))))
-        return
-    for n, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as err:
-            problems.append(Skipped(str(path), n, f"not JSON: {err.msg} (column {err.colno})"))
-            continue
-        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-            problems.append(Skipped(str(path), n, "no 'text' field"))
-            continue
-        doc_id = str(rec.get("id") or f"{path.stem}-{n}")
-        meta = {k: rec[k] for k in ("title", "date", "url") if isinstance(rec.get(k), str)}
-        yield from _documents(doc_id, rec["text"], f"{path}:{n}", problems, meta)
+        problems.append(Skipped(str(path), None, getattr(err, "problem", None) or str(err)))
+
+
+def _jsonl_lines(path: Path, problems: list[Skipped]) -> Iterator[tuple[int, str]]:
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+            # UTF-16 (or binary, which decode() names): such files are small; read whole
+            text, repairs = decode(head + fh.read(), str(path))
+            problems.extend(Skipped(str(path), None, r, "repaired") for r in repairs)
+            yield from enumerate(text.splitlines(), 1)
+            return
+        fh.seek(3 if head.startswith(codecs.BOM_UTF8) else 0)
+        for n, raw in enumerate(fh, 1):
+            try:
+                yield n, raw.decode("utf-8")
+            except UnicodeDecodeError:  # a line in GBK or Big5, or with a few bad bytes
+                text, repairs = decode(raw, f"{path}:{n}")
+                problems.extend(Skipped(str(path), n, r, "repaired") for r in repairs)
+                yield n, text
 
 
 def _documents(doc_id, text, source, problems, meta) -> Iterator[Document]:
