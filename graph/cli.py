@@ -240,3 +240,15 @@ def presets():
     for name, path in found().items():
         first = path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
         click.echo(f"{name:<14}{first}")
+
+
+@main.command()
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The SPARQL 1.1 Graph Store Protocol endpoint, e.g. http://HOST:8890/sparql-graph-crud-auth.")
+@click.option("--graph", "graph_iri", metavar="IRI", help="The named graph to replace (default: the default graph).")
+def push(graph_path, endpoint, graph_iri):
+    """Load a built graph into a SPARQL server. Credentials, where needed, come from
+    ZHITU_SPARQL_USER and ZHITU_SPARQL_PASSWORD, never from the command line."""
+    from .push import push as run_push
+    click.echo(run_push(graph_path, endpoint, graph_iri).summary())

@@ -56,7 +56,7 @@ class Dask:
             self._client, self._own = address, False
         else:
             try:
-                self._client, self._own = Client(address, timeout="10s"), True
+                self._client, self._own = Client(address, timeout="5s"), True
             except (OSError, TimeoutError) as err:
                 raise ZhituError(f"cannot reach the Dask scheduler at {address}: {err}") from None
         self.workers = max(1, sum(self._client.nthreads().values()))
