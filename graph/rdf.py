@@ -211,6 +211,7 @@ def _signing(g, doc_id, fact: Signing, ent) -> URIRef:
     key = (fact.agreement, fact.evidence.start)
     a = fact_iri(doc_id, "agreement", *key)
     g.add((a, RDF.type, ZT.Agreement))
+    g.add((a, ZT.mentionedIn, doc_iri(doc_id)))
     g.set((a, RDFS.label, Literal(fact.agreement, lang="zh")))
     for p in fact.parties:
         g.add((a, ZT.party, ent("Organization", p)))

@@ -46,12 +46,88 @@ def pos_tokenizer():
 
 def _SharedTagPOSTokenizer(jieba, tok):
     """A POSTokenizer over our own Tokenizer that reuses the word-tag table jieba.posseg
-    already loaded for its default tokenizer, instead of reading it a second time."""
-    class Shared(jieba.posseg.POSTokenizer):
+    already loaded for its default tokenizer, instead of reading it a second time, and tags
+    unknown words with `viterbi` below instead of jieba's own."""
+    posseg = jieba.posseg
+    model = (posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
+
+    class Shared(posseg.POSTokenizer):
         def __init__(self, tokenizer):
             self.tokenizer = tokenizer
-            self.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+            self.word_tag_tab = dict(posseg.dt.word_tag_tab)
+
+        def _POSTokenizer__cut(self, sentence):  # jieba's private __cut, with the faster search
+            _, pos_list = viterbi(sentence, *model)
+            begin, nexti = 0, 0
+            for i, char in enumerate(sentence):
+                pos = pos_list[i][0]
+                if pos == "B":
+                    begin = i
+                elif pos == "E":
+                    yield posseg.pair(sentence[begin:i + 1], pos_list[i][1])
+                    nexti = i + 1
+                elif pos == "S":
+                    yield posseg.pair(char, pos_list[i][1])
+                    nexti = i + 1
+            if nexti < len(sentence):
+                yield posseg.pair(sentence[nexti:], pos_list[nexti][1])
     return Shared(tok)
+
+
+MIN_FLOAT, MIN_INF = -3.14e100, float("-inf")
+
+
+def viterbi(obs, states, start_p, trans_p, emit_p):
+    """jieba.posseg.viterbi, the same path to the last tie, in a third of the time. For each
+    state it looks only at the previous states that can move to it (a state has about 20 of
+    256), where jieba's scores every pair in a generator of tuples; jieba's tie-break, the
+    greater previous state, is kept. Unknown words were over half of all extraction time."""
+    incoming = _incoming(trans_p)
+    all_states = trans_p.keys()
+    first = obs[0]
+    scores = {y: start_p[y] + emit_p[y].get(first, MIN_FLOAT) for y in states.get(first, all_states)}
+    back = [dict.fromkeys(scores, "")]
+    for t in range(1, len(obs)):
+        char = obs[t]
+        prev = {x for x in back[-1] if trans_p[x]}
+        expected = set()
+        for x in prev:
+            expected.update(trans_p[x])
+        now = set(states.get(char, all_states)) & expected or expected or set(all_states)
+        new_scores, pointers = {}, {}
+        for y in now:
+            emit = emit_p[y].get(char, MIN_FLOAT)
+            best_p, best_s = MIN_INF, None
+            for y0 in incoming[y] & prev:
+                p = scores[y0] + trans_p[y0][y] + emit
+                if p > best_p or (p == best_p and (best_s is None or y0 > best_s)):
+                    best_p, best_s = p, y0
+            if best_s is None:  # no way in: jieba scores -inf and keeps the greatest state
+                best_p, best_s = MIN_INF, max(prev)
+            new_scores[y], pointers[y] = best_p, best_s
+        scores = new_scores
+        back.append(pointers)
+    prob, state = max((scores[y], y) for y in back[-1])
+    route = [None] * len(obs)
+    for i in range(len(obs) - 1, -1, -1):
+        route[i] = state
+        state = back[i][state]
+    return prob, route
+
+
+_INCOMING: dict[int, tuple] = {}
+
+
+def _incoming(trans_p) -> dict:
+    """state -> the states that can move to it, computed once per transition table."""
+    cached = _INCOMING.get(id(trans_p))
+    if cached is None or cached[0] is not trans_p:
+        out: dict = {y: set() for y in trans_p}
+        for y0, nexts in trans_p.items():
+            for y in nexts:
+                out.setdefault(y, set()).add(y0)
+        cached = _INCOMING[id(trans_p)] = (trans_p, out)
+    return cached[1]
 
 
 def tokens(text: str) -> list[Token]:
