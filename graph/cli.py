@@ -103,9 +103,9 @@ def query(graph_path, sparql, query_file, preset, fmt, allow_update):
 @click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
 def validate(graph_path):
     """Check a graph against the SHACL shapes in ontology/shapes.ttl (exit 1 if it does not conform)."""
-    from .query import load_graph
+    from .query import open_graph
     from .validate import validate as check
-    conforms, problems = check(load_graph(graph_path))
+    conforms, problems = check(open_graph(graph_path))
     if conforms:
         click.echo(f"{graph_path}: conforms")
         return
@@ -130,8 +130,8 @@ def export_(graph_path, fmt, out):
 
 def _graph(graph_path):
     from .analyze import to_networkx
-    from .query import load_graph
-    return to_networkx(load_graph(graph_path))
+    from .query import open_graph
+    return to_networkx(open_graph(graph_path))
 
 
 def _emit(rows: list[dict], fmt: str | None, columns: list[str]) -> None:

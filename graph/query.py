@@ -71,13 +71,36 @@ def _looks_like_update(sparql: str) -> bool:
     return bool(words & {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD"})
 
 
+def store_folder(path) -> Path | None:
+    """The Oxigraph store a path names: the store itself, or the one in a build folder."""
+    from . import store
+    path = Path(path)
+    for folder in (path, path / store.NAME):
+        if store.is_store(folder):
+            return folder
+    return None
+
+
+def open_graph(path):
+    """What the graph commands read: the store, opened read-only, when there is one (no
+    parsing, and a million triples need no memory), else an rdflib graph of the file."""
+    folder = store_folder(path)
+    if folder is None:
+        return load_graph(path)
+    import pyoxigraph as ox
+    try:
+        return ox.Store.read_only(str(folder))
+    except OSError as err:
+        raise GraphError(f"{folder}: not a readable Oxigraph store ({_one_line(err)})") from None
+
+
 def run_on(path, sparql: str, allow_update: bool = False):
     """Run a query on a graph file or an Oxigraph store (answered by Oxigraph directly)."""
     from . import store
-    path = Path(path)
-    if store.is_store(path) and not _looks_like_update(sparql):
+    folder = store_folder(path)
+    if folder is not None and not _looks_like_update(sparql):
         check_query(sparql)
-        return store.query(path, sparql)
+        return store.query(folder, sparql)
     return run(load_graph(path), sparql, allow_update=allow_update)
 
 
