@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -225,14 +226,17 @@ def _write(stage: Stage, out: Path, report: BuildReport, render_page: bool) -> N
         with StoreBuilder(out / STORE) as store:
             _load(store, stage, people)
             report.triples = len(store.store)
-            with staged(out / "graph.ttl", ready, binary=True) as fh:
-                store.dump_turtle(fh, {p: str(ns) for p, ns in bind(Graph()).namespaces() if p in PREFIXES})
-            G = to_networkx(store.store)
-            stats = centrality(G)
-            report.top = stats["top"]
-            if render_page:
-                with staged(out / "graph.html", ready) as fh:
-                    fh.write(html(G, max_nodes=PAGE_NODES, stats=stats))
+            # Oxigraph writes the Turtle without the GIL, beside the page being made
+            turtle = _Background(_write_turtle, store, out / "graph.ttl", ready)
+            try:
+                G = to_networkx(store.store)
+                stats = centrality(G)
+                report.top = stats["top"]
+                if render_page:
+                    with staged(out / "graph.html", ready) as fh:
+                        fh.write(html(G, max_nodes=PAGE_NODES, stats=stats))
+            finally:
+                turtle.join()
             with staged(out / "skipped.jsonl", ready) as fh:
                 for s in report.skipped:
                     fh.write(json.dumps({"file": s.file, "line": s.line, "reason": s.reason,
@@ -248,6 +252,31 @@ def _write(stage: Stage, out: Path, report: BuildReport, render_page: bool) -> N
         stage.triples.close()
     report.outputs = [out / "graph.ttl", out / STORE] + ([out / "graph.html"] if render_page else []) + \
         [out / cache.FILE, out / "skipped.jsonl"]
+
+
+def _write_turtle(store: StoreBuilder, path: Path, ready: list) -> None:
+    with staged(path, ready, binary=True) as fh:
+        store.dump_turtle(fh, {p: str(ns) for p, ns in bind(Graph()).namespaces() if p in PREFIXES})
+
+
+class _Background(threading.Thread):
+    """A function run in a thread whose exception join() raises in the caller."""
+
+    def __init__(self, fn, *args):
+        super().__init__(daemon=True)
+        self._call, self._error = (fn, args), None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._call[0](*self._call[1])
+        except BaseException as err:  # handed to the caller of join()
+            self._error = err
+
+    def join(self, timeout=None) -> None:
+        super().join(timeout)
+        if self._error is not None:
+            raise self._error
 
 
 def _load(store: StoreBuilder, stage: Stage, people: dict) -> None:

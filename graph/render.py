@@ -45,7 +45,7 @@ def build_network(G: nx.MultiDiGraph, *, seed: int = 0, max_nodes: int | None = 
     if max_nodes and len(nodes) > max_nodes:
         nodes = sorted(nodes, key=lambda n: -pr.get(n, 0))[:max_nodes]
         note = f"showing the {max_nodes} most central of {G.number_of_nodes()} nodes (PageRank)"
-        G = G.subgraph(nodes)
+        G = G.subgraph(nodes).copy()  # a view filters every edge on every access
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     big = G.number_of_nodes() > PHYSICS_LIMIT
     pos = _layout(G, seed) if big else {}
