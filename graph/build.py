@@ -64,7 +64,6 @@ class BuildReport:
         return "\n".join(lines)
 
 
-
 def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None,
           render_page: bool = True, update: bool = False, check: bool = True,
           workers: int = 1, dask=None) -> BuildReport:
