@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import networkx as nx
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from .rdf import CLASSES
+from .store import in_memory
 
 TYPE_OF = {v: k for k, v in CLASSES.items()}
 EDGE_LABELS = {"position": "任职", "party": "签署", "signer": "代表", "attendee": "出席",
@@ -45,19 +46,12 @@ def select(source, sparql: str) -> list[dict[str, str]]:
     return [{k: t.value for k, t in zip(names, row) if t is not None} for row in result]
 
 
-def in_oxigraph(g: Graph):
-    import pyoxigraph as ox
-    store = ox.Store()
-    store.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return store
-
-
 def to_networkx(source) -> nx.MultiDiGraph:
     """Entities and agreements as nodes; positions, signings and investments as edges, each
     with its evidence sentence, the document's id, title, url and date, and a date where known.
     `source` is an rdflib graph or a pyoxigraph store."""
     if isinstance(source, Graph):  # Oxigraph answers these joins ten times faster than rdflib
-        source = in_oxigraph(source)
+        source = in_memory(source)
     G = nx.MultiDiGraph()
     for cls, type_ in TYPE_OF.items():
         for row in sorted(select(source, NODES % cls), key=lambda r: r["n"]):

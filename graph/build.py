@@ -21,7 +21,7 @@ from rdflib import Graph
 
 from . import cache
 from .analyze import centrality, to_networkx
-from .errors import GraphError, ValidationError
+from .errors import ValidationError
 from .extract import extract
 from .model import Extraction
 from .rdf import bind, document_triples, entity_iri, identities, identity_rules, person_summary
@@ -72,9 +72,7 @@ def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None,
     started = time.perf_counter()
     report = BuildReport()
     out = Path(out_dir)
-    previous = out / cache.FILE
-    if update and not previous.is_file():
-        raise GraphError(f"{previous}: no extractions to update (build the folder without --update first)")
+    previous = cache.existing(out) if update else None
     out.mkdir(parents=True, exist_ok=True)
     when = datetime.now(timezone.utc)
     run = runner(workers, dask)

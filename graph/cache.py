@@ -63,24 +63,21 @@ def load(line: str) -> Extraction:
                       tuple(facts), tuple(tuple(r) for r in rec.get("alias_rules", [])))
 
 
-def read(folder) -> list[Extraction]:
+def existing(folder) -> Path:
+    """The extractions.jsonl an update starts from; a GraphError when there is none."""
     path = Path(folder) / FILE
     if not path.is_file():
         raise GraphError(f"{path}: no extractions to update (build the folder without --update first)")
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    out.append(load(line))
-                except (ValueError, KeyError, TypeError) as err:
-                    raise GraphError(f"{path}:{n}: corrupt extraction record ({err})") from None
-    return out
+    return path
+
+
+def read(folder) -> list[Extraction]:
+    return [load(line) for _, line in records(existing(folder))]
 
 
 def records(path):
     """(document id, line) of each record of an extractions.jsonl, streamed; a corrupt line is
-    a GraphError naming it, found before any of the file is used."""
+    a GraphError naming the file and line."""
     path = Path(path)
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):

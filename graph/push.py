@@ -71,9 +71,7 @@ def ntriples_chunks(graph_path, size: int = CHUNK):
         triples = (q.triple for q in source.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     else:
         from .query import load_graph
-        source = ox.Store()
-        source.bulk_load(load_graph(path).serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        triples = (q.triple for q in source)
+        triples = (q.triple for q in store.in_memory(load_graph(path)))
     lines = []
     for t in triples:
         lines.append(f"{t} .\n")

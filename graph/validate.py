@@ -19,6 +19,7 @@ from rdflib.namespace import RDF
 
 from .errors import ZhituError
 from .resources import ontology_dir
+from .store import in_memory
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -113,20 +114,13 @@ def validate(source) -> tuple[bool, list[str]]:
 
 
 def validate_ntriples(data: bytes) -> tuple[bool, list[str]]:
-    import pyoxigraph as ox
-    store = ox.Store()
-    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
-    return validate(store)
+    return validate(in_memory(data))
 
 
 def violations(source):
     """(focus node, its label or None, path, message) for every violation."""
     import pyoxigraph as ox
-    if isinstance(source, Graph):
-        store = ox.Store()
-        store.bulk_load(source.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    else:
-        store = source
+    store = in_memory(source) if isinstance(source, Graph) else source
     label = ox.NamedNode(RDFS_LABEL)
     for check in checks():
         for row in store.query(check.sparql):
