@@ -591,6 +591,8 @@ def find_people(scan: Scan) -> None:
                 cand = text[s:ts]
                 before_ok = s == 0 or text[s - 1] in PUNCT or any(e == s for (_, e) in scan.orgs) \
                     or any(e == s for (_, e) in scan.places)
+                if (s, ts) in scan.places:
+                    continue  # 徐州市长: the city and its mayor, not a Mr 徐州
                 if before_ok and name_at(scan, s, known) == cand:
                     known.add(cand)
                     break

@@ -85,6 +85,8 @@ def gov_name(surface: str, places: dict[str, str]) -> str | None:
             return surface + known[surface] + "人民政府"
         return None
     _, place, level, body = m.groups()
+    if level == "州" and len(place) == 1:  # 徐州, 苏州: cities (prefectures have longer names: 恩施州)
+        place, level = place + "州", "市"
     if level == "区" and re.search(r"(经开|高新|开发|保税|自贸|工业|产业|园|新)$", place):
         return None  # 经开区, 高新区: development zones, not governments
     if not place:

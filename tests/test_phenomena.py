@@ -104,6 +104,13 @@ def test_government_bodies_from_place_and_body():
     assert ("吴丽", "秘书长", "安平市人民政府") in got
 
 
+@pytest.mark.parametrize("city", ["徐州", "常州", "武汉"])  # 州 as the end of a city's name; 徐, 常, 武 are surnames
+def test_a_city_before_its_mayor_is_neither_a_prefecture_nor_a_person(city):
+    text = f"{city}市长罗振华会见了长林科技股份有限公司董事长。"
+    assert ("罗振华", "市长", f"{city}市人民政府") in triples(text)
+    assert city not in names(text, "Person")
+
+
 def test_both_parties_resolve_shuangfang():
     text = ("3月1日，安平市人民政府与长林科技有限公司签署合作协议。"
             "长林科技有限公司副总裁吴江、安平市副市长郑和平代表双方签约。")
