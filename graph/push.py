@@ -17,7 +17,6 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from .errors import ZhituError
@@ -63,15 +62,14 @@ def ntriples_chunks(graph_path, size: int = CHUNK):
     """The graph as N-Triples in chunks of at most `size` lines, streamed from the store."""
     import pyoxigraph as ox
 
-    from . import store
-    path = Path(graph_path)
-    folder = path if store.is_store(path) else path / store.NAME
-    if store.is_store(folder):
+    from .query import load_graph, store_folder
+    from .store import in_memory
+    folder = store_folder(graph_path)
+    if folder is not None:
         source = ox.Store.read_only(str(folder))
         triples = (q.triple for q in source.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     else:
-        from .query import load_graph
-        triples = (q.triple for q in store.in_memory(load_graph(path)))
+        triples = (q.triple for q in in_memory(load_graph(graph_path)))
     lines = []
     for t in triples:
         lines.append(f"{t} .\n")
