@@ -12,7 +12,6 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,9 +20,11 @@ from rdflib import Graph
 
 from . import cache
 from .analyze import centrality, to_networkx
-from .errors import ValidationError
+from .errors import InputError, ValidationError
 from .extract import extract
 from .model import Extraction
+from .outputs import (BUILD_FILES, TMP, claim, discard, file_mode, manifest_entry, output_error, publish,
+                      staged, writing)
 from .rdf import bind, document_triples, entity_iri, identities, identity_rules, person_summary
 from .render import html
 from .runner import runner
@@ -66,32 +67,56 @@ class BuildReport:
 
 def build(inputs, out_dir, *, min_confidence: float = 0.0, progress=None,
           render_page: bool = True, update: bool = False, check: bool = True,
-          workers: int = 1, dask=None) -> BuildReport:
+          workers: int = 1, dask=None, wait: float = 0.0, allow_empty: bool = False) -> BuildReport:
     """Extract `inputs` and write the graph to `out_dir`. With `update`, the documents are
-    merged into what the folder already holds (a document read again replaces its facts)."""
+    merged into what the folder already holds (a document read again replaces its facts).
+
+    The folder must be new, empty or a build's (outputs.claim); the build holds its writer
+    lock throughout, and a corpus that yields no document replaces nothing unless
+    `allow_empty`."""
     started = time.perf_counter()
     report = BuildReport()
     out = Path(out_dir)
-    previous = cache.existing(out) if update else None
-    out.mkdir(parents=True, exist_ok=True)
-    when = datetime.now(timezone.utc)
-    run = runner(workers, dask)
-    stage = Stage(out, report)
-    try:
-        fresh = _stream(run, read_inputs(inputs, report.skipped), (min_confidence, when, check), stage, progress)
-        report.documents = len(fresh)
-        if update:
-            kept = (line for doc_id, line in cache.records(previous) if doc_id not in fresh)
-            _stream(run, kept, (min_confidence, when, check), stage, None)
-        run.close()
-        report.skipped.sort(key=lambda s: (s.file, s.line or 0))  # the same whatever ran the batches
-        _write(stage, out, report, render_page)
-    except BaseException:
-        run.close()
-        stage.discard()
-        raise
+    if update:
+        cache.existing(out)  # before anything is made: an update needs a build to update
+    claim(out, "build", BUILD_FILES)
+    with writing(out, wait):
+        manifest = claim(out, "build", BUILD_FILES)  # again: another writer may have been first
+        previous = cache.existing(out) if update else None
+        when = datetime.now(timezone.utc)
+        run, stage = runner(workers, dask), None
+        try:
+            stage = Stage(out, report)
+            docs = read_inputs(inputs, report.skipped, exclude=[out])
+            fresh = _stream(run, docs, (min_confidence, when, check), stage, progress)
+            report.documents = len(fresh)
+            if not fresh and not allow_empty:
+                raise EmptyCorpus(inputs, report.skipped)
+            if update:
+                kept = (line for doc_id, line in cache.records(previous) if doc_id not in fresh)
+                _stream(run, kept, (min_confidence, when, check), stage, None)
+            run.close()
+            report.skipped.sort(key=lambda s: (s.file, s.line or 0))  # the same whatever ran the batches
+            _write(stage, out, report, render_page, (manifest or {}).get("files", ()))
+        except OSError as err:
+            raise output_error(err, out) from None
+        finally:
+            run.close()
+            if stage is not None:
+                stage.discard()
     report.seconds = time.perf_counter() - started
     return report
+
+
+class EmptyCorpus(InputError):
+    """No document could be read: a build would replace the graph with an empty one."""
+
+    def __init__(self, inputs, skipped):
+        names = ", ".join(map(str, inputs))
+        why = f"; {len(skipped)} skipped, first: {skipped[0]}" if skipped else ""
+        super().__init__(names, f"no article could be read{why}; nothing written "
+                                "(--allow-empty writes an empty graph)")
+        self.skipped = skipped
 
 
 def _stream(run, items, settings, stage, progress) -> set[str]:
@@ -170,7 +195,7 @@ class Stage:
     def __init__(self, out: Path, report: BuildReport):
         self.out, self.report = out, report
         self.records = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out, prefix=".extractions.",
-                                                   suffix=".tmp", delete=False)
+                                                   suffix=TMP, delete=False)
         self.triples = tempfile.TemporaryFile(dir=out)
         self.index: list[tuple[str, int, int]] = []  # (doc id, offset, length) in self.triples
         self.people: list[tuple] = []
@@ -201,22 +226,28 @@ class Stage:
                 data = data.replace(old, new)
             yield data
 
-    def close_records(self) -> str:
+    def close_records(self) -> Path:
         self.records.flush()
         os.fsync(self.records.fileno())
         self.records.close()
-        os.chmod(self.records.name, _file_mode())
-        return self.records.name
+        os.chmod(self.records.name, file_mode())
+        return Path(self.records.name)
 
     def discard(self) -> None:
-        self.records.close()
+        """Remove what the stage wrote; an error here (a full disk refusing the last flush)
+        must not hide the one that stopped the build."""
+        for close in (self.records.close, self.triples.close):
+            try:
+                close()
+            except OSError:
+                pass
         Path(self.records.name).unlink(missing_ok=True)
-        self.triples.close()
 
 
-def _write(stage: Stage, out: Path, report: BuildReport, render_page: bool) -> None:
-    """Every output is made aside first and then renamed into place in one quick sequence,
-    so a build killed at any point before it leaves the previous outputs as they were."""
+def _write(stage: Stage, out: Path, report: BuildReport, render_page: bool, owned) -> None:
+    """Every output is made aside first and then renamed into place together (with the
+    manifest last), so a build killed at any point before leaves the previous outputs as
+    they were, and a reader sees either build whole."""
     people = identities(stage.people)
     ready: list[tuple[Path, Path]] = []  # (temporary, final)
     try:
@@ -224,14 +255,9 @@ def _write(stage: Stage, out: Path, report: BuildReport, render_page: bool) -> N
             _load(store, stage, people)
             report.triples = len(store.store)
             # Oxigraph writes the Turtle without the GIL, beside the page being made
-            turtle = _Background(_write_turtle, store, out / "graph.ttl", ready)
+            turtle = _Background(write_turtle, store.store, out / "graph.ttl", ready)
             try:
-                G = to_networkx(store.store)
-                stats = centrality(G)
-                report.top = stats["top"]
-                if render_page:
-                    with staged(out / "graph.html", ready) as fh:
-                        fh.write(html(G, max_nodes=PAGE_NODES, stats=stats))
+                report.top = write_page(store.store, out / "graph.html", ready if render_page else None)
             finally:
                 turtle.join()
             with staged(out / "skipped.jsonl", ready) as fh:
@@ -239,21 +265,34 @@ def _write(stage: Stage, out: Path, report: BuildReport, render_page: bool) -> N
                     fh.write(json.dumps({"file": s.file, "line": s.line, "reason": s.reason,
                                          "action": s.action}, ensure_ascii=False) + "\n")
             ready.append((stage.close_records(), out / cache.FILE))
-            for tmp, final in ready:
-                os.replace(tmp, final)
-            ready.clear()
-            store.commit()
+            ready.append(store.finish())
+        written = {final.name for _, final in ready}
+        files = written | {f for f in owned if (out / f).exists()}
+        publish(out, ready, manifest_entry("build", files, documents=report.documents, triples=report.triples))
     finally:
-        for tmp, _ in ready:
-            Path(tmp).unlink(missing_ok=True)
+        discard(ready)
         stage.triples.close()
     report.outputs = [out / "graph.ttl", out / STORE] + ([out / "graph.html"] if render_page else []) + \
         [out / cache.FILE, out / "skipped.jsonl"]
 
 
-def _write_turtle(store: StoreBuilder, path: Path, ready: list) -> None:
+def write_turtle(store, path: Path, ready: list) -> None:
+    """graph.ttl from a pyoxigraph store, staged in `ready`."""
+    import pyoxigraph as ox
+    prefixes = {p: str(ns) for p, ns in bind(Graph()).namespaces() if p in PREFIXES}
     with staged(path, ready, binary=True) as fh:
-        store.dump_turtle(fh, {p: str(ns) for p, ns in bind(Graph()).namespaces() if p in PREFIXES})
+        store.dump(fh, format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+
+
+def write_page(store, path: Path, ready: list | None) -> list:
+    """graph.html from a pyoxigraph store, staged in `ready` (None: no page); returns the
+    most central entities, which the build's summary names."""
+    G = to_networkx(store)
+    stats = centrality(G)
+    if ready is not None:
+        with staged(path, ready) as fh:
+            fh.write(html(G, max_nodes=PAGE_NODES, stats=stats))
+    return stats["top"]
 
 
 class _Background(threading.Thread):
@@ -313,39 +352,6 @@ def extract_all(inputs, problems: list[Skipped], *, min_confidence: float = 0.0,
 def _extract_batch(job):
     docs, min_confidence = job
     return [(doc, _extract_one(doc, min_confidence)) for doc in docs]
-
-
-@contextmanager
-def atomic_write(path: Path, binary: bool = False):
-    """Write to a temporary file beside `path`, then rename: a crash leaves the old file."""
-    ready: list[tuple[Path, Path]] = []
-    with staged(path, ready, binary) as fh:
-        yield fh
-    os.replace(*ready[0])
-
-
-@contextmanager
-def staged(path: Path, ready: list, binary: bool = False):
-    """Write a temporary file beside `path`, synced, and append (temporary, path) to `ready`
-    for the caller to rename; on an error the temporary file is removed."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.chmod(tmp, _file_mode())  # mkstemp makes files private; outputs are ordinary files
-    try:
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8")) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    ready.append((Path(tmp), path))
-
-
-def _file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def count_inputs(inputs) -> int:

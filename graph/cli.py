@@ -2,6 +2,7 @@
 the project's own exceptions turned into one-line errors in one place."""
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -14,14 +15,46 @@ from .errors import QueryError, ZhituError
 
 
 class Group(click.Group):
+    """Turns the project's exceptions into one line and the documented exit status, in one
+    place: 1 a negative answer, 2 usage or an unreadable input or unwritable output, 3 work
+    that could not finish, 130 interrupted."""
+
     def invoke(self, ctx):
+        logging.getLogger("rdflib.term").setLevel(logging.ERROR)  # ill-typed literals: validate reports them
         try:
             return super().invoke(ctx)
-        except QueryError as err:
-            click.echo(f"Error: {err}", err=True)
-            ctx.exit(2)
         except ZhituError as err:
-            raise click.ClickException(str(err)) from None
+            _fail(ctx, str(err), err.exit_code)
+        except KeyboardInterrupt:
+            _fail(ctx, "interrupted; outputs not yet in place were discarded", 130)
+        except BrokenPipeError:  # `kg query ... | head`: the reader has all it wanted
+            sys.stderr.close()
+            ctx.exit(0)
+        except OSError as err:
+            from .outputs import output_error
+            failure = output_error(err, err.filename or "output")
+            _fail(ctx, str(failure), failure.exit_code)
+
+
+def _say(text: str = "", nl: bool = True, err: bool = False) -> None:
+    """click.echo, with control characters escaped where the output is a terminal (a
+    document id can hold an escape sequence)."""
+    from .query import safe_text
+    stream = sys.stderr if err else sys.stdout
+    if stream.isatty():
+        text = "\n".join(safe_text(line) for line in str(text).split("\n"))
+    click.echo(text, nl=nl, err=err)
+
+
+def _fail(ctx, message: str, code: int):
+    from .query import safe_text
+    click.echo(f"Error: {safe_text(' '.join(message.split()))}", err=True)
+    ctx.exit(code)
+
+
+WAIT = click.option("--wait", type=click.FloatRange(0), default=0.0, show_default=True, metavar="SECONDS",
+                    help="If another kg command is writing the folder, wait this long for it.")
+FORCE = click.option("--force", is_flag=True, help="Replace the output file even if zhitu did not write it.")
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,8 +76,14 @@ def main():
               help="Processes extracting documents in parallel (default: the number of cores).")
 @click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
               help="Extract on a Dask cluster instead, e.g. tcp://HOST:8786 (workers need zhitu installed).")
-def build(inputs, out_dir, min_confidence, strict, update, workers, dask_address):
-    """Read articles (.txt, .jsonl or folders) and write the knowledge graph."""
+@WAIT
+@click.option("--allow-empty", is_flag=True,
+              help="Write the graph even when no article could be read (by default nothing is replaced).")
+def build(inputs, out_dir, min_confidence, strict, update, workers, dask_address, wait, allow_empty):
+    """Read articles (.txt, .jsonl or folders) and write the knowledge graph.
+
+    DIR must be new, empty or a folder kg build wrote (it keeps a manifest, zhitu.json);
+    only the files the tool wrote are replaced."""
     from .build import build as run_build, count_inputs
     total = count_inputs(inputs)
     if dask_address and workers:
@@ -55,10 +94,10 @@ def build(inputs, out_dir, min_confidence, strict, update, workers, dask_address
     with click.progressbar(length=total, label="extracting", file=sys.stderr,
                            show_pos=True) if show else _NoBar() as bar:
         report = run_build(inputs, out_dir, min_confidence=min_confidence, update=update, workers=workers,
-                           dask=dask_address,
+                           dask=dask_address, wait=wait, allow_empty=allow_empty,
                            progress=lambda piece: bar.update(0 if PART.search(piece.doc_id) else 1))
-    click.echo(report.summary())
-    click.echo(f"wrote {', '.join(str(p) for p in report.outputs)}")
+    _say(report.summary())
+    _say(f"wrote {', '.join(str(p) for p in report.outputs)}")
     if strict and report.skipped:
         raise SystemExit(1)
 
@@ -85,18 +124,48 @@ class _NoBar:
 @click.option("--preset", help="Run a preset: entities, positions, signings, attendees, investments ...")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
               help="Output format (default: table on a terminal, csv when piped).")
-@click.option("--allow-update", is_flag=True, help="Allow SPARQL UPDATE queries.")
-def query(graph_path, sparql, query_file, preset, fmt, allow_update):
-    """Run a SPARQL SELECT or ASK query (or a preset) over a built graph."""
-    from .query import format_rows, run_on
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=300.0, show_default=True,
+              help="Seconds the query may run.")
+@click.option("--allow-update", is_flag=True,
+              help="Allow SPARQL UPDATE: the change is written to the build's store, graph.ttl and page.")
+@click.option("--allow-network", is_flag=True,
+              help="Allow SERVICE and LOAD, which make the store send requests to the addresses they name.")
+@WAIT
+def query(graph_path, sparql, query_file, preset, fmt, timeout, allow_update, allow_network, wait):
+    """Run a SPARQL query (or a preset) over a built graph, under a time limit.
+
+    SELECT, ASK, CONSTRUCT and DESCRIBE stream their rows; an UPDATE needs --allow-update."""
+    from .query import check_query, stream_on, terminal_width, update_on, write_rows
     from .resources import preset as preset_text
     given = [x for x in (sparql, query_file, preset) if x]
     if len(given) != 1:
         raise click.UsageError("give exactly one of SPARQL, --file or --preset")
-    text = sparql or (query_file.read_text(encoding="utf-8") if query_file else preset_text(preset))
-    cols, rows = run_on(graph_path, text, allow_update=allow_update)
-    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
-    click.echo(format_rows(cols, rows, fmt), nl=False)
+    text = sparql or (_query_file(query_file) if query_file else preset_text(preset))
+    if check_query(text, allow_update, allow_network) == "UPDATE":
+        done = update_on(graph_path, text, allow_network=allow_network, timeout=timeout, wait=wait)
+        _say(done.summary())
+        _say("note: extractions.jsonl is unchanged, so a later `kg build --update` rebuilds without this edit",
+                   err=True)
+        return
+    answer = stream_on(graph_path, text, allow_network=allow_network, timeout=timeout)
+    out = sys.stdout
+    terminal = out.isatty()
+    fmt = fmt or ("table" if terminal else "csv")
+    write_rows(out, answer.columns, answer.rows, fmt, width=terminal_width(), terminal=terminal)
+
+
+MAX_QUERY_BYTES = 1 << 20
+
+
+def _query_file(path: Path) -> str:
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_QUERY_BYTES + 1)
+    if len(data) > MAX_QUERY_BYTES:
+        raise QueryError(f"{path}: larger than 1 MB; not a query")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise QueryError(f"{path}: not a UTF-8 text file; a query file holds SPARQL text") from None
 
 
 @main.command()
@@ -107,11 +176,11 @@ def validate(graph_path):
     from .validate import validate as check
     conforms, problems = check(open_graph(graph_path))
     if conforms:
-        click.echo(f"{graph_path}: conforms")
+        _say(f"{graph_path}: conforms")
         return
-    click.echo(f"{graph_path}: {len(problems)} violation(s)")
+    _say(f"{graph_path}: {len(problems)} violation(s)")
     for line in problems:
-        click.echo(f"  {line}")
+        _say(f"  {line}")
     raise SystemExit(1)
 
 
@@ -121,11 +190,12 @@ def validate(graph_path):
               type=click.Choice(["turtle", "nt", "jsonld", "trig", "graphml", "gexf", "csv"]))
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="Output file (a folder for csv: nodes.csv and relationships.csv for neo4j-admin import).")
-def export_(graph_path, fmt, out):
+@FORCE
+def export_(graph_path, fmt, out, force):
     """Export a graph for other stores and tools."""
     from .export import export
     from .query import load_graph
-    click.echo(f"wrote {export(load_graph(graph_path), fmt, out)}")
+    _say(f"wrote {export(load_graph(graph_path), fmt, out, force=force)}")
 
 
 def _graph(graph_path):
@@ -135,9 +205,15 @@ def _graph(graph_path):
 
 
 def _emit(rows: list[dict], fmt: str | None, columns: list[str]) -> None:
-    from .query import format_rows
-    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
-    click.echo(format_rows(columns, [[r.get(c, "") for c in columns] for r in rows], fmt), nl=False)
+    from .query import terminal_width, write_rows
+    terminal = sys.stdout.isatty()
+    fmt = fmt or ("table" if terminal else "csv")
+    write_rows(sys.stdout, columns, ([_cell(r.get(c, "")) for c in columns] for r in rows), fmt,
+               width=terminal_width(), terminal=terminal)
+
+
+def _cell(value) -> str:
+    return "、".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
 
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
@@ -169,16 +245,16 @@ def analyze(graph_path, top, seed, fmt):
     result = measure(_graph(graph_path), top=top, seed=seed)
     if fmt == "json":
         import json
-        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        _say(json.dumps(result, ensure_ascii=False, indent=1))
         return
     cols = ["name", "type", "degree", "pagerank", "betweenness", "community"]
-    click.echo(f"{result['nodes']} nodes, {result['edges']} edges, {len(result['communities'])} largest "
+    _say(f"{result['nodes']} nodes, {result['edges']} edges, {len(result['communities'])} largest "
                f"communities shown (modularity {result.get('modularity', 0)}); betweenness "
                f"{'sampled' if result['betweenness_sampled'] else 'exact'}")
-    click.echo("\ntop entities:")
+    _say("\ntop entities:")
     _emit(result["top"], fmt, cols)
     for t, rows in result["top_by_type"].items():
-        click.echo(f"\ntop {t}:")
+        _say(f"\ntop {t}:")
         _emit(rows, fmt, cols)
 
 
@@ -194,10 +270,10 @@ def path(graph_path, a, b, limit):
     if not found:
         raise ZhituError(f"{a} and {b} are not connected")
     for k, chain in enumerate(found, 1):
-        click.echo(f"chain {k} ({len(chain)} hop{'s' if len(chain) > 1 else ''}):")
+        _say(f"chain {k} ({len(chain)} hop{'s' if len(chain) > 1 else ''}):")
         for hop in chain:
             evidence = " ".join(hop["evidence"].split())[:80]
-            click.echo(f"  {hop['from']} —{hop['relation']}— {hop['to']}   [{hop['doc']}] {evidence}")
+            _say(f"  {hop['from']} —{hop['relation']}— {hop['to']}   [{hop['doc']}] {evidence}")
 
 
 @main.command()
@@ -211,15 +287,17 @@ def path(graph_path, a, b, limit):
 @click.option("--since", help="Only relations dated on or after (ISO).")
 @click.option("--until", help="Only relations dated on or before (ISO).")
 @click.option("--max-nodes", default=5000, show_default=True, help="Above this, show the most central nodes.")
-def render(graph_path, out, ego, depth, types, since, until, max_nodes):
+@FORCE
+def render(graph_path, out, ego, depth, types, since, until, max_nodes, force):
     """Write the interactive page for the graph, one neighbourhood, some types or a period."""
-    from .build import atomic_write
     from .explore import subgraph
+    from .outputs import atomic_write, check_file
     from .render import html
+    check_file(out, force)
     H = subgraph(_graph(graph_path), ego=ego, depth=depth, types=types, since=since, until=until)
     with atomic_write(out) as fh:
         fh.write(html(H, max_nodes=max_nodes))
-    click.echo(f"wrote {out} ({H.number_of_nodes()} nodes, {H.number_of_edges()} edges)")
+    _say(f"wrote {out} ({H.number_of_nodes()} nodes, {H.number_of_edges()} edges)")
 
 
 @main.command("eval")
@@ -230,7 +308,7 @@ def render(graph_path, out, ego, depth, types, since, until, max_nodes):
 def eval_(corpus, show, min_confidence):
     """Score extraction on a folder of NAME.txt + NAME.gold.json (docs/gold-format.md)."""
     from .evaluate import evaluate, report
-    click.echo(report(evaluate(corpus, min_confidence=min_confidence), show), nl=False)
+    _say(report(evaluate(corpus, min_confidence=min_confidence), show), nl=False)
 
 
 @main.command()
@@ -239,7 +317,7 @@ def presets():
     from .resources import presets as found
     for name, path in found().items():
         first = path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
-        click.echo(f"{name:<14}{first}")
+        _say(f"{name:<14}{first}")
 
 
 @main.command()
@@ -247,8 +325,11 @@ def presets():
 @click.option("--endpoint", required=True, metavar="URL",
               help="The SPARQL 1.1 Graph Store Protocol endpoint, e.g. http://HOST:8890/sparql-graph-crud-auth.")
 @click.option("--graph", "graph_iri", metavar="IRI", help="The named graph to replace (default: the default graph).")
-def push(graph_path, endpoint, graph_iri):
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=600.0, show_default=True,
+              help="Seconds the whole push may take.")
+def push(graph_path, endpoint, graph_iri, timeout):
     """Load a built graph into a SPARQL server. Credentials, where needed, come from
     ZHITU_SPARQL_USER and ZHITU_SPARQL_PASSWORD, never from the command line."""
-    from .push import push as run_push
-    click.echo(run_push(graph_path, endpoint, graph_iri).summary())
+    from .push import check_endpoint, push as run_push
+    check_endpoint(endpoint)  # before the graph is read: a URL with a password is refused at once
+    _say(run_push(graph_path, endpoint, graph_iri, timeout=timeout).summary())

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import networkx as nx
@@ -15,8 +12,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
 from .analyze import to_networkx
-from .build import atomic_write
 from .errors import ZhituError
+from .outputs import atomic_write, check_file, claim, discard, manifest_entry, output_error, publish, staged
 from .rdf import ID, ZT
 from .resources import ontology_dir
 
@@ -27,13 +24,19 @@ NEO4J_TYPES = {"position": "HOLDS_POSITION", "party": "PARTY_TO", "signer": "SIG
                "attendee": "ATTENDED", "investor": "INVESTED_IN", "target": "INVESTED_IN"}
 
 
-def export(g: Graph, fmt: str, out) -> Path:
+def export(g: Graph, fmt: str, out, force: bool = False) -> Path:
+    """Write `g` as `fmt` to `out`: a file (replacing only a file the tool wrote, unless
+    `force`), or for csv a folder that is new, empty or an earlier CSV export."""
     out = Path(out)
     if fmt not in FORMATS:
         raise ZhituError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
     if fmt == "csv":
         return _neo4j_csv(g, out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    check_file(out, force)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise output_error(err, out.parent) from None
     with atomic_write(out) as fh:
         if fmt in ("turtle", "nt"):
             fh.write(g.serialize(format=fmt))
@@ -84,36 +87,33 @@ def _flat(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return H
 
 
+CSV_FILES = ("nodes.csv", "relationships.csv")
+
+
 def _neo4j_csv(g: Graph, folder: Path) -> Path:
-    """nodes.csv and relationships.csv with neo4j-admin import headers, written to a temporary
-    folder and swapped in, so a failure leaves any previous export whole."""
+    """nodes.csv and relationships.csv with neo4j-admin import headers, in a folder that is
+    new, empty or an earlier export (its manifest says so); each file is written aside and
+    renamed, so a failure leaves the previous export whole, and nothing else in the folder
+    is touched."""
     G = to_networkx(g)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)
+    claim(folder, "csv", CSV_FILES)
+    ready: list = []
     try:
-        with (tmp / "nodes.csv").open("w", encoding="utf-8", newline="") as fh:
+        with staged(folder / "nodes.csv", ready) as fh:
             w = csv.writer(fh)
             w.writerow(["id:ID", "name", "type", ":LABEL"])
             for n, data in G.nodes(data=True):
                 t = data.get("type", "Other")
                 w.writerow([n, data.get("label", ""), t, t])
-        with (tmp / "relationships.csv").open("w", encoding="utf-8", newline="") as fh:
+        with staged(folder / "relationships.csv", ready) as fh:
             w = csv.writer(fh)
             w.writerow([":START_ID", ":END_ID", ":TYPE", "label", "evidence", "fact"])
             for a, b, data in G.edges(data=True):
                 w.writerow([a, b, NEO4J_TYPES.get(data.get("kind"), "RELATED_TO"), data.get("label", ""),
                             data.get("evidence", ""), data.get("fact", "")])
-        if folder.exists():
-            old = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old."))
-            os.replace(folder, old / "x")
-            os.replace(tmp, folder)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        publish(folder, ready, manifest_entry("csv", CSV_FILES, format="neo4j-admin import"))
+    except OSError as err:
+        raise output_error(err, folder) from None
+    finally:
+        discard(ready)
     return folder

@@ -4,6 +4,7 @@ parse_* never raise: a string they cannot read gives None.
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -52,9 +53,10 @@ class MoneyMatch:
 
 
 def cn_integer(s: str) -> int | None:
-    """Chinese numerals below 万: 二百三十 -> 230, 二零二三 -> 2023 (digit by digit)."""
+    """Chinese numerals below 万: 二百三十 -> 230, 二零二三 -> 2023 (digit by digit), 廿三 -> 23."""
     if not s:
         return None
+    s = s.replace("廿", "二十").replace("卅", "三十")
     if all(c in _DIGITS for c in s) and len(s) > 1:
         return int("".join(str(_DIGITS[c]) for c in s))
     total, digit = 0, None
@@ -109,7 +111,7 @@ def find_money(text: str) -> list[MoneyMatch]:
     out = []
     for m in _MONEY.finditer(text):
         amount = parse_number(m.group("num"))
-        if amount is None or amount <= 0:
+        if amount is None or amount <= 0 or amount > MAX_AMOUNT or _negative(text, m.start()):
             continue
         code = lexicon.currencies()[m.group("cur")]
         pre = m.group("pre")
@@ -119,9 +121,17 @@ def find_money(text: str) -> list[MoneyMatch]:
     # spoken 两个亿 (= 2亿元), where no currency is written
     for m in re.finditer(r"(?<![\d%s])(\d+(?:\.\d+)?|[%s]{1,4})个亿(?![元美欧港日])" % (CN_NUM, CN_NUM), text):
         value = parse_number(m.group(1))
-        if value:
+        if value and value * 10 ** 8 <= MAX_AMOUNT and not _negative(text, m.start()):
             out.append(MoneyMatch(m.start(), m.end(), value * 10 ** 8, "CNY", m.group()))
     return sorted(out, key=lambda x: x.start)
+
+
+MAX_AMOUNT = Decimal(10) ** 14  # 100万亿: more than any one commitment, in any currency
+
+
+def _negative(text: str, start: int) -> bool:
+    """-5亿元, 负5亿元: a loss or a change, never an amount committed."""
+    return text[max(0, start - 1):start] in ("-", "−", "－", "负") or text[max(0, start - 2):start] == "减少"
 
 
 def parse_money(text: str) -> tuple[Decimal, str] | None:
@@ -134,13 +144,15 @@ def parse_money(text: str) -> tuple[Decimal, str] | None:
 
 # -- dates ------------------------------------------------------------------------------
 
-_Y = r"(?P<y>\d{4}|[零〇○一二三四五六七八九]{4})年"
+_CN_DIGIT = "零〇○一二三四五六七八九"
+_Y = r"(?P<y>\d{4}|[%s]{4})年" % _CN_DIGIT
 _M = r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})月"
-_D = r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"
+_D = r"(?P<d>\d{1,2}|[〇一二三四五六七八九十廿卅]{1,3})[日号]"
+_NOT_AFTER_NUMBER = r"(?<![\d年%s十廿卅])" % _CN_DIGIT  # 十三月五日 holds no 三月五日
 DATE_PATTERNS = [
     ("full", re.compile(_Y + _M + _D)),
     ("iso", re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")),
-    ("month_day", re.compile(r"(?<![\d年])" + _M + _D)),
+    ("month_day", re.compile(_NOT_AFTER_NUMBER + _M + _D)),
     ("year_end", re.compile(_Y + r"(?:底|末|年底|年末|初|年初|上半年|下半年|第[一二三四]季度|[一二三四]季度)")),
     ("today_day", re.compile(r"今\s*[(（](?P<d>\d{1,2})[)）]\s*日")),
     ("dateline_day", re.compile(r"(?<![\d月])(?P<d>\d{1,2})日(?:讯|电)")),
@@ -164,10 +176,15 @@ def _num(s: str | None) -> int | None:
 
 
 def iso(year: int | None, month: int | None, day: int | None) -> str | None:
+    """ISO 8601 for as much of a date as is given, or None for a day that does not exist
+    (2023年2月30日, 十三月) or a year outside 1000-2999."""
+    if year is not None and not 1000 <= year <= 2999:
+        return None
     if month is not None and not 1 <= month <= 12:
         return None
-    if day is not None and not 1 <= day <= 31:
-        return None
+    if day is not None and not 1 <= day <= (31 if month is None else
+                                             calendar.monthrange(year or 2000, month)[1]):
+        return None  # a day without a year may be 29 February (2000 is a leap year)
     if year is not None and month is not None and day is not None:
         return f"{year:04d}-{month:02d}-{day:02d}"
     if year is not None and month is None:
@@ -177,6 +194,18 @@ def iso(year: int | None, month: int | None, day: int | None) -> str | None:
     if year is None and month is None and day is not None:
         return f"---{day:02d}"
     return None
+
+
+def iso_date(value: str) -> str | None:
+    """A date a source gives as metadata (JSONL `date`), checked: 2024, 2024-03,
+    2024-03-28 or a date-time, as YYYY, YYYY-MM or YYYY-MM-DD; None for anything else."""
+    m = re.fullmatch(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)?)?\s*", value)
+    if not m:
+        return None
+    year, month, day = (int(g) if g else None for g in m.groups())
+    if month is not None and day is None:
+        return f"{year:04d}-{month:02d}" if iso(year, None, None) and 1 <= month <= 12 else None
+    return iso(year, month, day)
 
 
 def find_dates(text: str) -> list[DateMatch]:
@@ -189,9 +218,9 @@ def find_dates(text: str) -> list[DateMatch]:
             year = _num(g.get("y"))
             value = iso(year, None if kind == "year_end" else _num(g.get("m")),
                         None if kind == "year_end" else _num(g.get("d")))
+            taken.append((m.start(), m.end()))  # an impossible date hides no shorter one
             if value:
                 out.append(DateMatch(m.start(), m.end(), value, kind))
-                taken.append((m.start(), m.end()))
     return sorted(out, key=lambda d: d.start)
 
 
@@ -205,6 +234,7 @@ def parse_date(text: str, year: int | None = None) -> str | None:
 
 
 def with_year(value: str, year: int | None) -> str:
+    """--06-08 in a 2023 article is 2023-06-08 (but --02-29 stays as it is in 2023)."""
     if year and value.startswith("--") and not value.startswith("---"):
-        return f"{year:04d}-{value[2:]}"
+        return iso(year, int(value[2:4]), int(value[5:7])) or value
     return value

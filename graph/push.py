@@ -15,11 +15,13 @@ import http.client
 import os
 import re
 import secrets
+import socket
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from .errors import ZhituError
+from .errors import Unfinished, UsageError
 
 USER_VAR, PASSWORD_VAR = "ZHITU_SPARQL_USER", "ZHITU_SPARQL_PASSWORD"
 CHUNK = 10_000  # triples a request (about 2 MB)
@@ -39,14 +41,16 @@ class PushReport:
                 f"in {self.requests} request(s), {self.seconds:.1f} s")
 
 
-def push(graph_path, endpoint: str, graph_iri: str | None = None, *, env=None, chunk: int = CHUNK) -> PushReport:
+TIMEOUT = 600.0  # seconds the whole push may take unless the user says otherwise
+MAX_BODY = 1 << 20  # bytes of a response read: enough for any error message
+
+
+def push(graph_path, endpoint: str, graph_iri: str | None = None, *, env=None, chunk: int = CHUNK,
+         timeout: float = TIMEOUT) -> PushReport:
     env = os.environ if env is None else env
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ZhituError(f"{endpoint}: not an http(s) endpoint URL")
-    if parts.username or parts.password:
-        raise ZhituError(f"credentials do not belong in the URL; set {USER_VAR} and {PASSWORD_VAR} instead")
-    client = Client(endpoint, env.get(USER_VAR), env.get(PASSWORD_VAR))
+    url = check_endpoint(endpoint)
+    deadline = time.monotonic() + timeout
+    client = Client(url, env.get(USER_VAR), env.get(PASSWORD_VAR), deadline, timeout)
     target = endpoint + ("&" if "?" in endpoint else "?") + \
         (f"graph={quote(graph_iri, safe='')}" if graph_iri else "default")
     started, triples, requests = time.perf_counter(), 0, 0
@@ -55,21 +59,42 @@ def push(graph_path, endpoint: str, graph_iri: str | None = None, *, env=None, c
         _send(client, target, "PUT" if n == 0 else "POST", body)
         triples += body.count(b"\n")
         requests += 1
-    return PushReport(endpoint, graph_iri, triples, requests, time.perf_counter() - started)
+    return PushReport(client.shown, graph_iri, triples, requests, time.perf_counter() - started)
+
+
+def check_endpoint(endpoint: str):
+    """The endpoint's parts, checked before anything is sent or printed: credentials in the
+    URL are refused without repeating the URL; a bad scheme or port is named."""
+    parts = urlsplit(endpoint)
+    if "@" in parts.netloc:
+        raise UsageError(f"credentials do not belong in the endpoint URL; set {USER_VAR} and {PASSWORD_VAR} instead")
+    shown = shown_url(parts)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{shown}: not an http(s) endpoint URL")
+    try:
+        parts.port
+    except ValueError:
+        raise UsageError(f"{shown}: the port is not a number from 1 to 65535") from None
+    return parts
+
+
+def shown_url(parts) -> str:
+    """An endpoint as printed: scheme, host, port and path; never credentials or query."""
+    host = parts.hostname or ""
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ":?"
+    return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
 def ntriples_chunks(graph_path, size: int = CHUNK):
     """The graph as N-Triples in chunks of at most `size` lines, streamed from the store."""
     import pyoxigraph as ox
 
-    from .query import load_graph, store_folder
-    from .store import in_memory
-    folder = store_folder(graph_path)
-    if folder is not None:
-        source = ox.Store.read_only(str(folder))
-        triples = (q.triple for q in source.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    else:
-        triples = (q.triple for q in in_memory(load_graph(graph_path)))
+    from .query import open_graph
+    source = open_graph(graph_path)
+    triples = (q.triple for q in source.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     lines = []
     for t in triples:
         lines.append(f"{t} .\n")
@@ -83,10 +108,14 @@ def ntriples_chunks(graph_path, size: int = CHUNK):
 class Client:
     """HTTP for the push, on http.client: answers a Basic or Digest challenge (RFC 7616, MD5,
     qop=auth) once, learned from a HEAD request, so that no large body is ever sent to be
-    refused. (urllib's handlers re-send every body after its 401 and leak that response.)"""
+    refused. (urllib's handlers re-send every body after its 401 and leak that response.)
+    Every request ends by the push's deadline, however slowly a server answers (a watchdog
+    closes the connection), and at most MAX_BODY bytes of an answer are read."""
 
-    def __init__(self, endpoint: str, user: str | None, password: str | None):
-        self.endpoint, self.user, self.password = endpoint, user, password or ""
+    def __init__(self, parts, user: str | None, password: str | None, deadline: float, timeout: float):
+        self.parts, self.shown = parts, shown_url(parts)
+        self.user, self.password = user, password or ""
+        self.deadline, self.timeout = deadline, timeout
         self.challenge: dict | None = None
         self.count = 0
 
@@ -101,18 +130,42 @@ class Client:
     def _once(self, url: str, method: str, body: bytes | None):
         parts = urlsplit(url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise Unfinished(f"{self.shown}: no answer within {self.timeout:g} s (--timeout)")
         conn_type = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        conn = conn_type(parts.hostname, parts.port, timeout=300)
+        conn = conn_type(parts.hostname, parts.port, timeout=remaining)
         headers = {"Content-Type": "application/n-triples; charset=utf-8"} if body is not None else {}
         if self.challenge is not None:
             headers["Authorization"] = self._authorization(method, path)
+        expired = threading.Event()
+
+        def watchdog():
+            expired.set()
+            if conn.sock is not None:
+                try:
+                    conn.sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        timer = threading.Timer(remaining, watchdog)
+        timer.daemon = True
+        timer.start()
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
-            return response.status, response.read(), response.headers
-        except OSError as err:
-            raise ZhituError(f"{self.endpoint}: cannot connect ({err.strerror or err})") from None
+            data = response.read(MAX_BODY) if method != "HEAD" else b""
+            if expired.is_set():
+                raise TimeoutError
+            return response.status, data, response.headers
+        except (TimeoutError, socket.timeout):
+            raise Unfinished(f"{self.shown}: no answer within {self.timeout:g} s (--timeout)") from None
+        except (OSError, http.client.HTTPException) as err:
+            if expired.is_set():
+                raise Unfinished(f"{self.shown}: no answer within {self.timeout:g} s (--timeout)") from None
+            why = getattr(err, "strerror", None) or type(err).__name__
+            raise Unfinished(f"{self.shown}: cannot connect or read the answer ({why})") from None
         finally:
+            timer.cancel()
             conn.close()
 
     def _authorization(self, method: str, path: str) -> str:
@@ -154,7 +207,7 @@ def _send(client: Client, url: str, method: str, body: bytes) -> None:
     status, data = client.send(url, method, body)
     if status >= 300:
         hint = f" (set {USER_VAR} and {PASSWORD_VAR})" if status in (401, 403) else ""
-        raise ZhituError(f"{client.endpoint}: {method} refused with HTTP {status}{hint}: {_reason(data, status)}")
+        raise Unfinished(f"{client.shown}: {method} refused with HTTP {status}{hint}: {_reason(data, status)}")
 
 
 def _reason(data: bytes, status: int) -> str:

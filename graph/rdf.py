@@ -55,6 +55,8 @@ def date_literal(value: str) -> Literal:
         return Literal(value, datatype=XSD.gMonthDay)
     if len(value) == 4:
         return Literal(value, datatype=XSD.gYear)
+    if len(value) == 7:
+        return Literal(value, datatype=XSD.gYearMonth)
     return Literal(value, datatype=XSD.date)
 
 

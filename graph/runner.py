@@ -32,15 +32,25 @@ class Local:
     def __init__(self, workers: int):
         import multiprocessing as mp
         self.workers = workers
-        self._pool = mp.get_context("fork").Pool(workers)
+        # Ctrl-C reaches every process of the terminal's group: the workers leave it to the
+        # main process, which stops them, instead of each printing a traceback
+        self._pool = mp.get_context("fork").Pool(workers, initializer=_ignore_interrupts)
+        self._closed = False
 
     def map(self, fn: Callable, jobs: Iterable) -> Iterator:
         return _windowed((lambda job: self._pool.apply_async(fn, (job,))), lambda f: f.get(),
                          jobs, 2 * self.workers)
 
     def close(self) -> None:
-        self._pool.terminate()
-        self._pool.join()
+        if not self._closed:
+            self._closed = True
+            self._pool.terminate()
+            self._pool.join()
+
+
+def _ignore_interrupts() -> None:
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class Dask:

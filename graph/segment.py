@@ -2,7 +2,11 @@
 never mutated, with the project's title and organisation words added."""
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import shutil
+import tempfile
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,6 +36,11 @@ def pos_tokenizer():
     jieba = _import_jieba()
     from . import lexicon
     tok = jieba.Tokenizer()
+    # jieba keeps its prefix dictionary in /tmp/jieba.cache, shared by every user of the
+    # machine: another user could plant one (and change how text is split) or own it (and
+    # every run logs a traceback). Ours lives in the user's own cache folder.
+    tok.tmp_dir = cache_dir()
+    tok.cache_file = f"jieba-{jieba.__version__}.cache"
     tagger = _SharedTagPOSTokenizer(jieba, tok)
     for title in lexicon.titles():
         tok.add_word(title, freq=50000, tag="title")
@@ -42,6 +51,23 @@ def pos_tokenizer():
     for place in lexicon.places():
         tok.add_word(place, freq=50000, tag="ns")
     return tagger
+
+
+def cache_dir() -> str:
+    """$XDG_CACHE_HOME/zhitu (~/.cache/zhitu): made private to the user, and used only if it
+    is the user's own and nobody else can write to it; else a private folder for this run."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "zhitu")
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        info = os.stat(path)
+        if info.st_uid == os.getuid() and not info.st_mode & 0o022:
+            return path
+    except OSError:
+        pass
+    private = tempfile.mkdtemp(prefix="zhitu-jieba-")
+    atexit.register(shutil.rmtree, private, True)
+    return private
 
 
 def _SharedTagPOSTokenizer(jieba, tok):

@@ -5,8 +5,12 @@ reader goes on."""
 from __future__ import annotations
 
 import codecs
+import errno
 import json
+import os
 import re
+import stat
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -14,8 +18,15 @@ from typing import Iterator
 from .errors import InputError
 from .model import Document
 from .normalize import decode, make_document
+from .numbers import iso_date
+from .outputs import is_build
 
 MAX_CHARS = 100_000  # above this a document is split into parts at paragraph boundaries
+MAX_FILE_BYTES = 256 << 20  # a larger .txt article is refused, not read into memory
+MAX_LINE_BYTES = 64 << 20  # a longer JSONL line is refused
+SUFFIXES = (".txt", ".jsonl")
+KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+         (stat.S_ISSOCK, "a socket"))
 
 
 @dataclass(frozen=True)
@@ -30,47 +41,158 @@ class Skipped:
         return f"{where}: {self.action}: {self.reason}"
 
 
-def input_files(paths) -> list[Path]:
-    files = []
+def shown(path) -> str:
+    """A path as text that can always be printed and written as UTF-8 (a file name in GBK
+    holds undecodable bytes, which Python keeps as lone surrogates)."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
+def input_files(paths, problems: list[Skipped] | None = None, exclude=()) -> list[Path]:
+    """The .txt and .jsonl files named or found in folders (recursively, following links to
+    folders once). Anything that cannot be read as a file — a FIFO, a device, a broken link,
+    a link loop, an unreadable folder — becomes a line in `problems`. Build folders (and
+    `exclude`) are not read: their extractions are not articles."""
+    problems = [] if problems is None else problems
+    excluded = {_identity(Path(p)) for p in exclude} - {None}
+    files: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in (".txt", ".jsonl"))
-        elif p.exists():
+        if not os.path.lexists(p):
+            raise InputError(shown(p), "no such file or folder")
+        info = _stat(p, problems)
+        if info is None:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            files += _walk(p, problems, excluded | {(info.st_dev, info.st_ino)}, excluded)
+        elif _regular(p, info, problems):
             files.append(p)
-        else:
-            raise InputError(str(p), "no such file or folder")
     return files
 
 
-def read_inputs(paths, problems: list[Skipped]) -> Iterator[Document]:
+def _walk(folder: Path, problems: list[Skipped], seen: set, excluded: set) -> list[Path]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as err:
+        problems.append(Skipped(shown(folder), None, f"cannot read the folder ({err.strerror or err})"))
+        return []
+    out = []
+    for entry in entries:
+        path = Path(entry.path)
+        info = _stat(path, problems)
+        if info is None:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            key = (info.st_dev, info.st_ino)
+            if key in excluded or is_build(path):
+                continue
+            if key in seen:
+                problems.append(Skipped(shown(path), None, "a link to a folder already read (a loop)"))
+                continue
+            out += _walk(path, problems, seen | {key}, excluded)
+        elif path.suffix.lower() in SUFFIXES or not stat.S_ISREG(info.st_mode):
+            if _regular(path, info, problems):
+                out.append(path)
+    return out
+
+
+def _stat(path: Path, problems: list[Skipped]):
+    try:
+        return os.stat(path)
+    except OSError as err:
+        if os.path.islink(path):
+            reason = "a symbolic link loop" if err.errno == errno.ELOOP else "a broken symbolic link"
+        else:
+            reason = err.strerror or str(err)
+        problems.append(Skipped(shown(path), None, reason))
+        return None
+
+
+def _regular(path: Path, info, problems: list[Skipped]) -> bool:
+    if stat.S_ISREG(info.st_mode):
+        return True
+    kind = next((name for test, name in KINDS if test(info.st_mode)), "not a regular file")
+    problems.append(Skipped(shown(path), None, f"{kind}, not a file; only regular files are read"))
+    return False
+
+
+def _identity(path: Path):
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def read_inputs(paths, problems: list[Skipped], exclude=()) -> Iterator[Document]:
     seen: set[str] = set()
-    for f in input_files(paths):
+    for f in input_files(paths, problems, exclude):
         reader = _read_jsonl if f.suffix.lower() == ".jsonl" else _read_txt
         for doc in reader(f, problems):
             if doc.id in seen:
-                problems.append(Skipped(str(f), None, f"duplicate document id {doc.id!r}"))
+                problems.append(Skipped(shown(f), None, f"duplicate document id {doc.id!r}"))
                 continue
             seen.add(doc.id)
             yield doc
 
 
-def _read_txt(path: Path, problems: list[Skipped]) -> Iterator[Document]:
+@contextmanager
+def open_regular(path: Path):
+    """A file opened for reading only if it is a regular file: a FIFO would block the
+    build, a device never end. Non-blocking open, then a check of what was opened."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     try:
-        text, repairs = decode(path.read_bytes(), str(path))
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in KINDS if test(info.st_mode)), "not a regular file")
+            raise InputError(shown(path), f"{kind}, not a file; only regular files are read")
+        os.set_blocking(fd, True)
+        fh = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with fh:
+        yield fh, info.st_size
+
+
+def _read_txt(path: Path, problems: list[Skipped]) -> Iterator[Document]:
+    where = shown(path)
+    try:
+        with open_regular(path) as (fh, size):
+            if size > MAX_FILE_BYTES:
+                raise InputError(where, f"{size / (1 << 20):,.0f} MB; articles above "
+                                        f"{MAX_FILE_BYTES >> 20} MB are not read")
+            data = fh.read(MAX_FILE_BYTES + 1)
+        text, repairs = decode(data[:MAX_FILE_BYTES], where)
     except InputError as err:
-        problems.append(Skipped(str(path), None, err.problem))
+        problems.append(Skipped(where, None, err.problem))
         return
     except OSError as err:
-        problems.append(Skipped(str(path), None, err.strerror or str(err)))
+        problems.append(Skipped(where, None, err.strerror or str(err)))
         return
     for r in repairs:
-        problems.append(Skipped(str(path), None, r, "repaired"))
-    doc_id = path.stem
-    yield from _documents(doc_id, text, str(path), problems, {})
+        problems.append(Skipped(where, None, r, "repaired"))
+    doc_id = _file_id(path, problems)
+    yield from _documents(doc_id, text, where, problems, {})
+
+
+def _file_id(path: Path, problems: list[Skipped]) -> str:
+    """A document's id is its file name without .txt; a name that is not UTF-8 (a GBK name
+    copied from another system) is read as GB18030 where it can be, and reported."""
+    raw = os.fsencode(path.stem)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        name, how = raw.decode("gb18030"), "read as GB18030"
+    except UnicodeDecodeError:
+        name, how = raw.decode("utf-8", "backslashreplace"), "undecodable bytes kept as \\x escapes"
+    problems.append(Skipped(shown(path), None, f"file name is not UTF-8 ({how}): id {name!r}", "repaired"))
+    return name
 
 
 def _read_jsonl(path: Path, problems: list[Skipped]) -> Iterator[Document]:
     """Documents of a JSONL corpus, read a line at a time so that a corpus of any size streams."""
+    where = shown(path)
     try:
         for n, line in _jsonl_lines(path, problems):
             if not line.strip():
@@ -78,34 +200,82 @@ def _read_jsonl(path: Path, problems: list[Skipped]) -> Iterator[Document]:
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as err:
-                problems.append(Skipped(str(path), n, f"not JSON: {err.msg} (column {err.colno})"))
+                problems.append(Skipped(where, n, f"not JSON: {err.msg} (column {err.colno})"))
                 continue
             if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-                problems.append(Skipped(str(path), n, "no 'text' field"))
+                problems.append(Skipped(where, n, "no 'text' field"))
                 continue
+            rec = _repaired(rec, where, n, problems)
             doc_id = str(rec.get("id") or f"{path.stem}-{n}")
-            meta = {k: rec[k] for k in ("title", "date", "url") if isinstance(rec.get(k), str)}
-            yield from _documents(doc_id, rec["text"], f"{path}:{n}", problems, meta)
+            meta = _metadata(rec, where, n, problems)
+            yield from _documents(doc_id, rec["text"], f"{where}:{n}", problems, meta)
     except (InputError, OSError) as err:
-        problems.append(Skipped(str(path), None, getattr(err, "problem", None) or str(err)))
+        problems.append(Skipped(where, None, getattr(err, "problem", None) or err.strerror or str(err)))
+
+
+def _repaired(rec: dict, where: str, n: int, problems: list[Skipped]) -> dict:
+    """Lone surrogates (\\ud800) are legal in JSON but not in Unicode text: replaced and reported."""
+    out = dict(rec)
+    for key in ("id", "text", "title", "date", "url"):
+        value = rec.get(key)
+        if isinstance(value, str) and SURROGATE.search(value):
+            out[key] = SURROGATE.sub("\ufffd", value)
+            problems.append(Skipped(where, n, f"lone surrogate in {key!r} replaced", "repaired"))
+    return out
+
+
+def _metadata(rec: dict, where: str, n: int, problems: list[Skipped]) -> dict:
+    meta = {k: rec[k] for k in ("title", "date", "url") if isinstance(rec.get(k), str) and rec[k].strip()}
+    if "date" in meta:
+        day = iso_date(meta["date"])
+        if day is None:
+            problems.append(Skipped(where, n, f"date {meta['date'][:40]!r} is not an ISO 8601 date; ignored",
+                                    "repaired"))
+            del meta["date"]
+        else:
+            meta["date"] = day
+    if "url" in meta and not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+", meta["url"]):
+        problems.append(Skipped(where, n, f"url {meta['url'][:40]!r} is not a URL; ignored", "repaired"))
+        del meta["url"]
+    return meta
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _jsonl_lines(path: Path, problems: list[Skipped]) -> Iterator[tuple[int, str]]:
-    with path.open("rb") as fh:
+    where = shown(path)
+    with open_regular(path) as (fh, size):
         head = fh.read(4096)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
-            # UTF-16 (or binary, which decode() names): such files are small; read whole
-            text, repairs = decode(head + fh.read(), str(path))
-            problems.extend(Skipped(str(path), None, r, "repaired") for r in repairs)
+            # UTF-16 (or binary, which decode() names): read whole, within the size bound
+            if size > MAX_FILE_BYTES:
+                raise InputError(where, f"a UTF-16 corpus above {MAX_FILE_BYTES >> 20} MB is not read")
+            text, repairs = decode(head + fh.read(MAX_FILE_BYTES), where)
+            problems.extend(Skipped(where, None, r, "repaired") for r in repairs)
             yield from enumerate(text.splitlines(), 1)
             return
         fh.seek(3 if head.startswith(codecs.BOM_UTF8) else 0)
-        for n, raw in enumerate(fh, 1):
+        n = 0
+        while True:
+            raw = fh.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                return
+            n += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # the rest of the line, a bounded piece at a time
+                    raw = fh.readline(1 << 20)
+                problems.append(Skipped(where, n, f"line longer than {MAX_LINE_BYTES >> 20} MB; not read"))
+                continue
             try:
                 yield n, raw.decode("utf-8")
             except UnicodeDecodeError:  # a line in GBK or Big5, or with a few bad bytes
-                text, repairs = decode(raw, f"{path}:{n}")
-                problems.extend(Skipped(str(path), n, r, "repaired") for r in repairs)
+                try:
+                    text, repairs = decode(raw, f"{where}:{n}")
+                except InputError as err:
+                    problems.append(Skipped(where, n, err.problem))
+                    continue
+                problems.extend(Skipped(where, n, r, "repaired") for r in repairs)
                 yield n, text
 
 

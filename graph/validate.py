@@ -10,6 +10,8 @@ silently skipped.
 """
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -82,8 +84,8 @@ def _property_checks(sg: Graph, prop, focus: str) -> list[Check]:
 
 def _condition(sg: Graph, node, key) -> str:
     value = sg.value(node, key)
-    if key == SH.datatype:
-        return f"(isLiteral(?v) && datatype(?v) = <{value}>)"
+    if key == SH.datatype:  # SHACL: an ill-formed literal (2023-02-30 as xsd:date) does not conform
+        return f"(isLiteral(?v) && datatype(?v) = <{value}> && <{WELL_FORMED}>(?v))"
     if key == SH["class"]:
         return f"EXISTS {{ ?v a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{value}> }}"
     if key == SH.languageIn:
@@ -105,6 +107,35 @@ def _condition(sg: Graph, node, key) -> str:
     raise ZhituError(f"shapes.ttl: unsupported constraint {key}")
 
 
+WELL_FORMED = "urn:zhitu:well-formed"
+_LEXICAL = {
+    "integer": re.compile(r"[+-]?\d+"),
+    "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+    "gYear": re.compile(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?"),
+    "gYearMonth": re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])(Z|[+-]\d{2}:\d{2})?"),
+    "gMonthDay": re.compile(r"--(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?"),
+    "gDay": re.compile(r"---(0[1-9]|[12]\d|3[01])(Z|[+-]\d{2}:\d{2})?"),
+    "date": re.compile(r"(\d{4})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?"),
+}
+
+
+def well_formed(term):
+    """The custom SPARQL function behind sh:datatype: whether a literal's text is a value of
+    its XSD datatype (a date that exists, a number that is a number)."""
+    import pyoxigraph as ox
+    kind = term.datatype.value.rsplit("#", 1)[-1] if isinstance(term, ox.Literal) else None
+    pattern = _LEXICAL.get(kind)
+    ok = True
+    if pattern is not None:
+        m = pattern.fullmatch(term.value)
+        ok = m is not None
+        if ok and kind in ("date", "gMonthDay"):
+            year = int(m.group(1)) if kind == "date" else 2000  # --02-29 exists
+            month, day = (int(m.group(2)), int(m.group(3))) if kind == "date" else (int(m.group(1)), int(m.group(2)))
+            ok = 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+    return ox.Literal(ok)
+
+
 def validate(source) -> tuple[bool, list[str]]:
     """(conforms, one readable line per violation naming the offending node). `source` is an
     rdflib graph or a pyoxigraph store."""
@@ -122,8 +153,9 @@ def violations(source):
     import pyoxigraph as ox
     store = in_memory(source) if isinstance(source, Graph) else source
     label = ox.NamedNode(RDFS_LABEL)
+    functions = {ox.NamedNode(WELL_FORMED): well_formed}
     for check in checks():
-        for row in store.query(check.sparql):
+        for row in store.query(check.sparql, custom_functions=functions):
             node = row["focus"]
             labels = list(store.quads_for_pattern(node, label, None, None))
             yield node.value, labels[0].object.value if labels else None, check.path, check.message

@@ -204,7 +204,8 @@ def test_rebuilding_a_document_replaces_its_facts(tmp_path):
 
 def test_update_without_a_previous_build_is_a_clear_error(tmp_path):
     res = CliRunner().invoke(main, ["build", str(_corpus(tmp_path, a=A)), "--out", str(tmp_path / "x"), "--update"])
-    assert res.exit_code == 1 and "no extractions to update" in res.output
+    assert res.exit_code == 2 and "no extractions to update" in res.output
+    assert not (tmp_path / "x").exists()  # nothing made for a mistaken update
 
 
 def test_a_merge_across_documents_records_its_rule(tmp_path):

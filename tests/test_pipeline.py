@@ -85,7 +85,7 @@ def test_ask_query(tmp_path, seed_build):
 
 def test_missing_graph_is_a_clear_error(tmp_path):
     res = CliRunner().invoke(main, ["query", str(tmp_path / "nope.ttl"), "--preset", "entities"])
-    assert res.exit_code == 1 and "no such graph file" in res.output
+    assert res.exit_code == 2 and "no such graph file" in res.output
 
 
 def test_malformed_query_exits_2(seed_build):

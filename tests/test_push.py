@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from graph.cli import main
 from graph.push import PASSWORD_VAR, USER_VAR, ntriples_chunks, push
 from graph.resources import preset, presets
-from graph.store import NAME, query
+from graph.query import run_on as query
+from graph.store import NAME
 
 VIRTUOSO = shutil.which("virtuoso-t")
 GRAPH = "https://zhitu.dev/graph/test"
@@ -121,7 +122,7 @@ def test_without_credentials_the_server_refuses_with_a_clear_error(virtuoso, see
     monkeypatch.delenv(PASSWORD_VAR, raising=False)
     res = CliRunner().invoke(main, ["push", str(seed_build[0]), "--endpoint",
                                     f"{virtuoso}/sparql-graph-crud-auth", "--graph", GRAPH])
-    assert res.exit_code == 1
+    assert res.exit_code == 3
     assert "HTTP 401" in res.output and USER_VAR in res.output and len(res.output.splitlines()) == 1
 
 
@@ -130,14 +131,14 @@ def test_a_wrong_password_is_refused_and_not_shown(virtuoso, seed_build, monkeyp
     monkeypatch.setenv(PASSWORD_VAR, "s3cret-wrong")
     res = CliRunner().invoke(main, ["push", str(seed_build[0]), "--endpoint",
                                     f"{virtuoso}/sparql-graph-crud-auth", "--graph", GRAPH])
-    assert res.exit_code == 1 and "401" in res.output and "s3cret" not in res.output
+    assert res.exit_code == 3 and "401" in res.output and "s3cret" not in res.output
 
 
 def test_credentials_in_the_url_are_refused(seed_build):
     res = CliRunner().invoke(main, ["push", str(seed_build[0]), "--endpoint", "http://dba:dba@127.0.0.1:9/x"])
-    assert res.exit_code == 1 and "do not belong in the URL" in res.output and "dba:dba" not in res.output
+    assert res.exit_code == 2 and "do not belong in the endpoint URL" in res.output and "dba:dba" not in res.output
 
 
 def test_an_unreachable_endpoint_is_one_line(seed_build):
     res = CliRunner().invoke(main, ["push", str(seed_build[0]), "--endpoint", f"http://127.0.0.1:{_free_port()}/x"])
-    assert res.exit_code == 1 and "cannot connect" in res.output and len(res.output.splitlines()) == 1
+    assert res.exit_code == 3 and "cannot connect" in res.output and len(res.output.splitlines()) == 1
