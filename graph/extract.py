@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .mentions import COMPANY_REFS, find_all, main_places
 from .model import Document, Extraction, Investment, Position, Signing
+from .numbers import publication_date
 from .relations import Context, gov_name, investments, positions, signings
 from .resolve import _DROPPABLE, clean_label, org_groups, project_groups
 
@@ -11,7 +12,7 @@ def extract(doc: Document, min_confidence: float = 0.0) -> Extraction:
     scan, mentions = find_all(doc.text)
     places = main_places(scan)
     canon = org_groups(scan, mentions, places)
-    year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else None
+    year = doc.date if doc.date and doc.date[:4].isdigit() else publication_date(doc.text)
     ctx = Context(scan, mentions, canon, places, year)
     pos = positions(ctx)
     sig = signings(ctx, pos)

@@ -20,7 +20,7 @@ GOV_BODIES = ("人民政府", "人大常委会", "政府", "政协", "纪委", "
 PLACE_LEVEL = re.compile(r"([\u4e00-\u9fff]{2,4}?)([省市县区州])")
 DECLARED = re.compile(r"(?:以下简称|下称|简称|以下称)[:：]?[“\"「『]?([^”\"」』),，。:;]{1,20})")
 QUOTED = re.compile(r"[“\"「『《]([^”\"」』》\n]{1,40})[”\"」』》]")
-AGREEMENT_HEADS = ("框架协议", "协议书", "协议", "合同书", "合同", "备忘录", "意向书", "谅解备忘录")
+AGREEMENT_HEADS = ("框架协议", "协议书", "协议", "合同书", "合同", "备忘录", "意向书", "谅解备忘录", "框架协定", "协定")
 
 
 class Hit:
@@ -173,6 +173,8 @@ def _starts_with_place(scan: Scan, start: int, end: int) -> bool:
     head = scan.toks[scan.token_at(start)]
     if head.start == start and (head.flag == "ns" or head.word in tuple(LEVELS)):
         return True
+    if any(ps == start and pe <= end for (ps, pe) in scan.places):
+        return True  # 郎溪县, which jieba's model may tag as a name
     return bool(re.match(r"[\u4e00-\u9fff]{2,4}?[省市县州]|[\u4e00-\u9fff]{2,3}区(?=[\u4e00-\u9fff])",
                          scan.text[start:end])) and scan.token_at(start) != scan.token_at(end - 1)
 
@@ -231,9 +233,9 @@ def find_orgs(scan: Scan) -> None:
                 continue
         found[(start, e)] = "suffix"
     # bare government short forms: 市委, 市政府, 县政协 ...
-    for m in re.finditer(r"(?<![\u4e00-\u9fff])([省市县区])(人民政府|政府|委|人大常委会|政协)", text):
+    for m in re.finditer(r"(?<![\u4e00-\u9fff])([省市县区州])(人民政府|政府|委|人大常委会|政协)", text):
         found.setdefault((m.start(), m.end()), "gov-short")
-    for m in re.finditer(r"(?:(?<=[与和同、,。:;])|(?<=代表))([省市县区])(人民政府|政府|委|人大常委会|政协)", text):
+    for m in re.finditer(r"(?:(?<=[与和同、,。:;])|(?<=代表))([省市县区州])(人民政府|政府|委|人大常委会|政协)", text):
         found.setdefault((m.start(), m.end()), "gov-short")
     # a zone's bodies named alone: 党工委副书记、管委会主任
     for m in re.finditer(r"(?<![\u4e00-\u9fff])(管委会|党工委)|(?<=[与和同、,。:;])(管委会|党工委)", text):
@@ -465,6 +467,8 @@ def main_places(scan: Scan) -> dict[str, str]:
     """The place in context for each level: 市 -> 安平市 (the most mentioned)."""
     counts: dict[str, dict[str, int]] = {}
     for (s, e) in scan.places:
+        if any(os_ <= s and e <= oe and (os_, oe) != (s, e) and oe - os_ > e - s + 3 for (os_, oe) in scan.orgs):
+            continue  # 上海 inside 上海临港集团 says where a company is from, not where we are
         name = scan.text[s:e]
         level = name[-1] if name[-1] in LEVELS else lexicon.places().get(name, "")[:1]
         if level:
@@ -660,8 +664,19 @@ def _title_references(scan: Scan) -> None:
 def _bad_name(name: str) -> bool:
     if name.endswith(("委", "会", "局", "部", "厅", "处")) and "·" not in name:
         return True
+    if _common_word(name):
+        return True  # 常务, 相关, 公司: words of the language, not names
     return (any(w in name for w in ("市", "县", "省", "区")) and "·" not in name) or \
         any(name.startswith(p) and len(name) - len(p) >= 2 for p in ("该", "本"))
+
+
+def _common_word(name: str) -> bool:
+    """A word jieba's dictionary knows as something other than a name, and knows well."""
+    from .segment import pos_tokenizer
+    tagger = pos_tokenizer()
+    freq = tagger.tokenizer.FREQ.get(name) or 0
+    flag = tagger.word_tag_tab.get(name, "")
+    return freq >= 300 and not flag.startswith("nr")
 
 
 # -- agreements, projects, money and dates --------------------------------------------
@@ -672,12 +687,20 @@ def find_agreements(text: str) -> list[Mention]:
     heads = "|".join(AGREEMENT_HEADS)
     for m in re.finditer(r"《([^》]{2,40}?(?:%s))》" % heads, text):
         out.append(Mention(m.start(1), m.end(1), "Agreement", m.group(1), "quoted"))
-    for m in re.finditer(r"(?:签署|签订|签约|签下|签署了|签订了)(?:了)?([^,。;、《》\n]{0,30}?(?:%s))" % heads, text):
+    for m in re.finditer(r"(?:签署|签订|签约|签下|签定|签署了|签订了)(?:了)?([^,。;、《》\n]{0,30}?(?:%s))" % heads, text):
         s = m.start(1)
         if any(x.start <= s < x.end + 1 for x in out):
             continue
         name = m.group(1)
         out.append(Mention(s, m.end(1), "Agreement", name, "verb"))
+    # the name before the verb: 举行战略合作协议签约仪式, 在合作协定上签字
+    for m in re.finditer(r"([^,。;、《》\n]{2,30}?(?:%s))(?:上)?(?:签约|签字|签署|签订)" % heads, text):
+        s, e = m.start(1), m.end(1)
+        if any(x.start < e and s < x.end for x in out):
+            continue
+        cut = max((m.group(1).rfind(w) + len(w) for w in ("举行了", "举行", "在", "了", "与", "和", "的")
+                   if w in m.group(1)[:-2]), default=0)
+        out.append(Mention(s + cut, e, "Agreement", m.group(1)[cut:], "before-verb"))
     return out
 
 

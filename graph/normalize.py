@@ -111,12 +111,20 @@ def simplify(text: str) -> str:
 
 
 def fold_width(text: str) -> str:
-    """Full-width ASCII forms and the ideographic space to their half-width forms."""
-    return text.translate(_FOLD)
+    """Full-width ASCII forms and the ideographic space to their half-width forms, and
+    variant characters to their standard simplified form (陜 -> 陕), one for one."""
+    return text.translate(_fold_table())
 
 
-_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FOLD[0x3000] = 0x20
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, int]:
+    from . import lexicon
+    table = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+    table[0x3000] = 0x20
+    for variant, standard in lexicon.table("variants.tsv").items():
+        if len(variant) == 1 and len(standard) == 1:
+            table[ord(variant)] = ord(standard)
+    return table
 
 
 def normalize_text(text: str) -> tuple[str, list[int]]:

@@ -151,6 +151,8 @@ _D = r"(?P<d>\d{1,2}|[〇一二三四五六七八九十廿卅]{1,3})[日号]"
 _NOT_AFTER_NUMBER = r"(?<![\d年%s十廿卅])" % _CN_DIGIT  # 十三月五日 holds no 三月五日
 DATE_PATTERNS = [
     ("full", re.compile(_Y + _M + _D)),
+    # Taiwan's Minguo calendar: 民国104年1月15日 or 104年1月15日 is 2015-01-15
+    ("minguo", re.compile(r"(?:民国)?(?<![\d])(?P<y>\d{2,3})年" + _M + _D)),
     ("iso", re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")),
     ("month_day", re.compile(_NOT_AFTER_NUMBER + _M + _D)),
     ("year_end", re.compile(_Y + r"(?:底|末|年底|年末|初|年初|上半年|下半年|第[一二三四]季度|[一二三四]季度)")),
@@ -216,6 +218,8 @@ def find_dates(text: str) -> list[DateMatch]:
                 continue
             g = m.groupdict()
             year = _num(g.get("y"))
+            if kind == "minguo" and year is not None:
+                year += 1911
             value = iso(year, None if kind == "year_end" else _num(g.get("m")),
                         None if kind == "year_end" else _num(g.get("d")))
             taken.append((m.start(), m.end()))  # an impossible date hides no shorter one
@@ -233,8 +237,25 @@ def parse_date(text: str, year: int | None = None) -> str | None:
     return with_year(found[0].value, year) if found else None
 
 
-def with_year(value: str, year: int | None) -> str:
-    """--06-08 in a 2023 article is 2023-06-08 (but --02-29 stays as it is in 2023)."""
-    if year and value.startswith("--") and not value.startswith("---"):
-        return iso(year, int(value[2:4]), int(value[5:7])) or value
-    return value
+def with_year(value: str, year: int | str | None) -> str:
+    """--06-08 in a 2023 article is 2023-06-08 (but --02-29 stays as it is in 2023). `year`
+    may be the article's publication date (2023-01-05): a day later in the year than that
+    (12月28日) was then last year's."""
+    if not year or not value.startswith("--") or value.startswith("---"):
+        return value
+    month, day = int(value[2:4]), int(value[5:7])
+    if isinstance(year, str):
+        published = year
+        year = int(published[:4])
+        if len(published) >= 10 and (month, day) > (int(published[5:7]), int(published[8:10])):
+            year -= 1
+    return iso(year, month, day) or value
+
+
+def publication_date(text: str) -> str | None:
+    """The date a page gives for itself near its top (发布日期:2010-11-30, 2025-08-22 22:24,
+    2020年11月02日09:47, a Minguo date), as YYYY-MM-DD or YYYY: the year that a day named
+    without one (11月29日) belongs to."""
+    head = text[:400]
+    found = [d for d in find_dates(head) if len(d.value) >= 4 and d.value[:4].isdigit()]
+    return found[0].value if found else None

@@ -41,7 +41,7 @@ class Context:
     mentions: list[Mention]
     canon: dict[str, str]  # surface org name -> canonical org name
     places: dict[str, str]  # level -> main place (安平市)
-    year: int | None
+    year: str | None  # the article's date (or year), for days named without a year
 
     @property
     def text(self) -> str:
@@ -361,7 +361,7 @@ def signings(ctx: Context, positions_: list[Position]) -> list[Signing]:
             before = text[s:a.start]
             verb = list(SIGN_VERB.finditer(before))
             anchor = verb[-1].start() + s if verb else a.start
-            passive = re.match(r"[^,。]{0,6}?(签署|签订)", text[a.end:e])
+            passive = re.match(r"[^,。]{0,6}?(签署|签订|签约|签字)", text[a.end:e])
             if verb and FUTURE.search(text[s:anchor]) or (not verb and not passive):
                 continue
             if passive and FUTURE.search(text[a.end:a.end + passive.end()]):
@@ -370,34 +370,78 @@ def signings(ctx: Context, positions_: list[Position]) -> list[Signing]:
             if any(d.agreement == name and d.evidence.start == s for d in drafts):
                 continue
             clause_start = max(text.rfind(c, s, anchor) for c in (",", "。")) + 1 if verb else s
-            parties = _orgs_in(ctx, max(s, clause_start if clause_start > s else s), a.start)
+            inside = _orgs_in(ctx, a.start, a.end)  # 签署甲与乙战略合作框架协议: the name holds the parties
+            if len(inside) >= 2:
+                name = _clean_agreement(text[max(m.end for m in ctx.within(a.start, a.end, "Organization")):a.end])
+            parties = inside if len(inside) >= 2 else \
+                _orgs_in(ctx, max(s, clause_start if clause_start > s else s), a.start)
             if len(parties) < 2:
                 parties = _orgs_in(ctx, s, a.start) or parties
             if len(parties) < 2 and "双方" in sent and drafts:
                 parties = list(drafts[-1].parties)
-            same = next((d for d in drafts if d.agreement == name and set(d.parties) == set(parties)), None)
-            if same is not None:
-                continue
             dates = [d for d in find_dates(sent)]
             date = dates[0].value if dates else lead
-            drafts.append(Draft(name, with_year(date, ctx.year) if date else None,
-                                _place(ctx, s, e), parties, [], [], ctx.span(s, e), "sign-verb"))
+            for group in _pairs(ctx, s, anchor, parties):
+                if any(d.agreement == name and set(d.parties) == set(group) for d in drafts):
+                    continue
+                drafts.append(Draft(name or "协议", with_year(date, ctx.year) if date else None,
+                                    _place(ctx, s, e), group, [], [], ctx.span(s, e), "sign-verb"))
         _signers(ctx, drafts, s, e, positions_)
     _attendees(ctx, drafts)
+    for d in drafts:
+        d.parties = list(dict.fromkeys(_as_party(ctx, p, d.parties) for p in d.parties))
+        d.signers = [Signer(x.person, _as_party(ctx, x.party, d.parties) if x.party else None) for x in d.signers]
     return [Signing(d.agreement, d.date, d.place, tuple(d.parties), tuple(d.signers),
                     tuple(a for a in d.attendees if a not in {x.person for x in d.signers}),
                     d.evidence, d.rule, 0.8 if d.parties else 0.5) for d in drafts]
 
 
+def _as_party(ctx: Context, org: str, parties: list[str]) -> str:
+    """The body that is bound by an agreement, for an organisation read beside a signer or
+    a party: a company's party committee (集团党委) signs for the company; a county's party
+    committee (县委) for the county's government when that is a party."""
+    m = re.fullmatch(r"(?:中共)?(.+?)(党委|党组|党工委)", org)
+    if m and len(m.group(1)) >= 2:
+        return m.group(1)
+    m = re.fullmatch(r"(?:中共)?(.+?[省市县区州])委", org)
+    if m:
+        gov = gov_name(m.group(1), ctx.places)
+        if gov and gov in parties:
+            return gov
+    return org
+
+
 def _clean_agreement(name: str) -> str:
     name = re.sub(r"[“”\"「」《》]", "", name)
-    name = re.sub(r"^(了|一份|一项|双方|三方|共建)", "", name)
+    name = re.sub(r"^(了|双方|三方|共建|价值)", "", name)
+    # 四战略合作协议, 两份合同, 价值150亿元的战略合作框架协议: a count or an amount is not a name
+    name = re.sub(r"^[^的]{0,14}?[\d一二三四五六七八九十两百千万亿.]+(?:份|项|个|亿元|万元|元)?的?", "", name) \
+        if re.match(r"[\d一二三四五六七八九十两]", name) else name
     return name
+
+
+def _pairs(ctx: Context, s: int, anchor: int, parties: list[str]) -> list[list[str]]:
+    """甲与乙、丙与丁分别签署: two agreements, one a pair; 甲分别与乙、丙签订: one with each;
+    otherwise one agreement of all the parties."""
+    clause = ctx.text[s:anchor]
+    if "分别" not in clause or len(parties) < 3:
+        return [parties]
+    orgs = [m for m in ctx.within(s, anchor, "Organization")
+            if not any(o is not m and o.start <= m.start and m.end <= o.end
+                       for o in ctx.within(s, anchor, "Organization"))]
+    names = [_resolve_org(ctx, m.text, m.start) for m in orgs]
+    joins = [ctx.text[a.end:b.start] for a, b in zip(orgs, orgs[1:])]
+    if re.search(r"分别(与|和|同)", clause) and joins and re.match(r"(代表)?分别(与|和|同)", joins[0].strip()):
+        return [[names[0], n] for n in names[1:]]  # 周某代表甲分别与乙、丙签订
+    if len(names) % 2 == 0 and all(j in ("与", "和", "同") for j in joins[0::2]) and \
+            all(j in ("、", ",", "及", "以及") for j in joins[1::2]):
+        return [names[k:k + 2] for k in range(0, len(names), 2)]
+    return [parties]
 
 
 def _signers(ctx: Context, drafts: list[Draft], s: int, e: int, positions_: list[Position]) -> None:
     text = ctx.text
-    for m in re.finditer(r"代表([^,。]{0,20}?)(签约|签署|签字|签订)", text[s:e]):
+    for m in re.finditer(r"代表([^。;]{0,60}?)(签约|签署|签字|签订)", text[s:e]):
         at = s + m.start()
         if FUTURE.search(text[max(s, at - 8):at]) and "将" in text[max(s, at - 3):at]:
             continue

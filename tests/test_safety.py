@@ -299,11 +299,11 @@ def test_ctrl_c_in_a_build_with_workers_is_one_line(tmp_path):
     out = tmp_path / "out"
     build([BAD / "good.txt"], out)
     before = {k: v for k, v in _snapshot(out).items() if not k.startswith(".")}
-    proc = subprocess.Popen(KG + ["build", str(_corpus(tmp_path, 400)), "--out", str(out), "--workers", "2"],
+    proc = subprocess.Popen(KG + ["build", str(_corpus(tmp_path, 3000)), "--out", str(out), "--workers", "2"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     _wait_for_lock_holder(out, proc)
-    time.sleep(2.0)
+    time.sleep(1.0)  # the workers are extracting: 3,000 articles take far longer
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C reaches every process of the group
     err = proc.communicate(timeout=60)[1]
     code = proc.returncode
