@@ -67,7 +67,29 @@ def currencies() -> dict[str, str]:
 
 @lru_cache(maxsize=None)
 def places() -> dict[str, str]:
-    return table("places.tsv")
+    """Place name -> its level (省, 市, 县, 州, or - for a country): the curated places.tsv,
+    and the cities, counties and prefectures jieba's own dictionary tags as places (ns),
+    both with their level (马鞍山市) and without it (马鞍山) where the bare name is not also
+    an everyday word (大同, 长治)."""
+    out = dict(gazetteer())
+    out.update(table("places.tsv"))
+    return out
+
+
+@lru_cache(maxsize=None)
+def gazetteer() -> dict[str, str]:
+    from .segment import pos_tokenizer
+    tagger = pos_tokenizer()
+    freq, tags = tagger.tokenizer.FREQ, tagger.word_tag_tab
+    out: dict[str, str] = {}
+    for word, tag in tags.items():
+        if tag != "ns" or len(word) < 3 or word[-1] not in "市县州省":
+            continue
+        out.setdefault(word, word[-1])
+        stem = word[:-1]
+        if len(stem) >= 2 and (tags.get(stem) == "ns" or not freq.get(stem)):
+            out.setdefault(stem, word[-1])
+    return out
 
 
 @lru_cache(maxsize=None)

@@ -186,6 +186,8 @@ def _common_stem(scan: Scan, start: int, end: int) -> bool:
     if start >= end:
         return False
     freq = pos_tokenizer().tokenizer.FREQ
+    if any(ps == start for (ps, pe) in scan.places):
+        return False  # 石门市政府: a place's body, however ordinary the place's name
     for t in scan.toks[scan.token_at(start):]:
         if t.start >= end:
             break
@@ -428,6 +430,62 @@ def _all_occurrences(scan: Scan) -> None:
             scan.orgs[(m.start(), m.end())] = "repeat"
             for k in range(m.start(), m.end()):
                 taken[k] = True
+
+
+TITLE_SLOT_STOPS = re.compile(r"^(?:和|与|及|以及|由|在|对|向|为|是|的|了|及其|其|原|前|现任|时任|新任|兼任|担任|"
+                              r"出任|会见|陪同|包括|邀请|感谢|欢迎|介绍|表示|指出|说|称)")
+
+
+def _title_slot_orgs(scan: Scan) -> bool:
+    """中交股份董事长周纪昌, 港中投副总经理刘某: the words right before a post name the body it
+    is held in, even with no ending that marks an organisation (a short name, a brand).
+    Found here, then everywhere else the article uses them. Returns whether any was."""
+    text = scan.text
+    found = False
+    for (ts, te), title in sorted(scan.titles.items()):
+        if lexicon.titles().get(title, "-") != "-" or title in ("委员", "主任", "主席", "书记", "副书记", "常委"):
+            continue  # 市长, 县委书记: the place says whose; a committee's post needs its committee
+        if scan.span_index("orgs", "end").get(ts) is not None or scan.span_index("places", "end").get(ts) is not None \
+                or scan.span_index("titles", "end").get(ts) is not None:
+            continue
+        start = _left_edge(scan, ts, limit=10)
+        cand = text[start:ts]
+        stop = TITLE_SLOT_STOPS.match(cand)
+        if stop:
+            start, cand = start + stop.end(), cand[stop.end():]
+        if not 2 <= len(cand) <= 10 or not is_han(cand[0]) and not cand[0].isalpha():
+            continue
+        if cand[-1] in LEVELS or _generic(cand) or _common_word(cand) or _common_stem(scan, start, ts):
+            continue
+        if scan.covered(start, ts, scan.persons, scan.titles) or \
+                any(s <= start and ts <= e for (s, e) in scan.places):
+            continue
+        if re.search(r"[的了是在]|记者|通讯员|领导", cand) or _name_like_tail(cand) or \
+                re.match(r"(%s)[\u4e00-\u9fff]{2,3}$" % "|".join(COMPANY_REFS), cand) and \
+                lexicon.longest_at(cand, len(re.match("|".join(COMPANY_REFS), cand).group()), lexicon.surnames()):
+            continue  # 程军副总经理, 集团张学武董事长: a name before its title
+        scan.orgs[(start, ts)] = "before-title"
+        found = True
+    if found:
+        _all_occurrences(scan)
+    return found
+
+
+def _name_like_tail(cand: str) -> bool:
+    """Whether a candidate ends in what reads as a personal name: a surname and one or two
+    characters that are not a word of the language (长林 is a name only when jieba has no
+    word for it)."""
+    from .segment import pos_tokenizer
+    tagger = pos_tokenizer()
+    for k in (2, 3):
+        tail = cand[-k:]
+        if len(cand) >= k and lexicon.longest_at(tail, 0, lexicon.surnames()) and not _common_word(tail):
+            freq = tagger.tokenizer.FREQ
+            rare = (freq.get(tail) or 0) < 50 and (freq.get(tail[1:]) or 0) < 100 or \
+                tagger.word_tag_tab.get(tail, "").startswith("nr")
+            if rare and (len(cand) == k or k == 3):
+                return True
+    return False
 
 
 # -- places and governments ------------------------------------------------------------
@@ -774,6 +832,9 @@ def find_all(text: str) -> tuple[Scan, list[Mention]]:
     scan.titles.clear()
     find_orgs(scan)
     find_titles(scan)
+    if _title_slot_orgs(scan):
+        scan.titles.clear()
+        find_titles(scan)
     find_people(scan)
     mentions = [Mention(s, e, "Organization", text[s:e], r) for (s, e), r in scan.orgs.items()]
     mentions += [Mention(s, e, "Person", scan.persons[(s, e)], "title") for (s, e) in scan.persons]

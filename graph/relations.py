@@ -98,6 +98,16 @@ def gov_name(surface: str, places: dict[str, str]) -> str | None:
     return f"{place}{level}{body}"
 
 
+def _same_place(title: str, before: str | None, places: dict[str, str]) -> str | None:
+    """宣城市委常委、副市长: a government post named after a body of a place is held in that
+    place's government (宣城市人民政府), not in the article's main city."""
+    kind = lexicon.titles().get(title, "-")
+    if not before or not kind.startswith("gov:"):
+        return None
+    m = re.match(r"(?:中共)?([\u4e00-\u9fff]{2,8}?" + kind[4:] + ")", before)
+    return gov_name(m.group(1), places) if m else None
+
+
 def implied_org(title: str, places: dict[str, str]) -> str | None:
     kind = lexicon.titles().get(title, "-")
     if kind.startswith("gov:"):
@@ -232,7 +242,8 @@ def positions(ctx: Context) -> list[Position]:
             surface, at = named if named else (None, None)
             for title in titles:
                 org = _resolve_org(ctx, surface, at) if surface else (
-                    implied_org(title, ctx.places) or _institution(last_org, title) or inherited)
+                    _same_place(title, last_org or inherited, ctx.places) or implied_org(title, ctx.places)
+                    or _institution(last_org, title) or inherited)
                 if org:
                     title = committee_title(title, surface, org)
                     out.append(Position(person, title, org, _sentence_span(ctx, ps), rule,
@@ -548,8 +559,13 @@ def investments(ctx: Context, signings_: list[Signing] = ()) -> list[Investment]
             if "总投资" in head:
                 investor, rule = _total_investor(ctx, s, e, ms, head, last, signings_), "total-by"
                 target_from = clause_start
-            elif re.match(r"[A-Za-z+]*\s*轮?融资", text[s + money.end:s + money.end + 6]):
-                investor, rule = _funder(ctx, s + money.end, e), "financing"
+            elif FINANCING.match(text, s + money.end):
+                investor, rule = _funder(ctx, s + money.end, e) or _round_lead(ctx), "financing"
+                target_from = s + money.end
+                if _converted(text, ms):
+                    continue  # 6亿美元(约46.8亿港元): the figure the article leads with counts
+            elif ACQUIRE.match(text, s + money.end):
+                investor, rule = _investor(ctx, s, clause_start, ms), "acquisition"
                 target_from = s + money.end
             else:
                 verb = _invest_verb(ctx, clause_start, head)
@@ -560,13 +576,65 @@ def investments(ctx: Context, signings_: list[Signing] = ()) -> list[Investment]
                 if "其中" in head and not ctx.within(clause_start, vs, "Organization"):
                     continue  # 其中固定资产投资: a part of a total, unless someone's share
                 target_from = s + money.end
-            if investor is None:
+            if investor is None or _receives(ctx, investor):
                 continue
             last = (investor, s)
             target = _target(ctx, target_from, e, clause_start, ms)
+            if any(i.investor == investor and i.amount == money.amount and i.currency == money.currency
+                   for i in out):
+                continue  # the headline's figure again in the body
             out.append(Investment(investor, money.amount, money.currency, target,
                                   ctx.span(s, e), rule, 0.6 if rule == "total-by" else 0.8))
     return _unique(out)
+
+
+# what follows an amount raised: 6亿美元(约46.8亿港元)新一轮融资, 22亿元的B轮融资
+FINANCING = re.compile(r"(?:\s*[(（][^()（）]{0,24}[)）])?\s*(?:的)?\s*(?:新一?轮|[A-Za-z]\+?\d*\s*轮|"
+                       r"Pre-?[A-Za-z]+\+?\s*轮|天使轮|种子轮|首轮|战略|股权|新)?\s*融资")
+# what follows the price of a purchase: 以11亿美元收购, 以5.65亿美元的价格买下
+ACQUIRE = re.compile(r"(?:的(?:价格|代价|对价)|现金)?\s*(?:收购|并购|买下|购买|购入|认购|入股|增持)")
+LEAD = re.compile(r"(?:的)?(?:联合|共同|独家)?领投")
+
+
+def _receives(ctx: Context, org: str) -> bool:
+    """A development zone or its committee: in investment news the place that receives the
+    money, never its investor (GUIDE). (A city may invest: 某市出资3亿元 into a fund.)"""
+    return bool(re.search(r"(管委会|党工委|开发区|经开区|高新区|保税区|自贸区|园区|新区)$", org))
+
+
+def _round_lead(ctx: Context) -> str | None:
+    """The investor a financing round is credited to: the first of those named as leading it
+    (由甲领投, 获得甲、乙和丙的联合领投) anywhere in the article."""
+    for m in LEAD.finditer(ctx.text):
+        named = _list_before(ctx, m.start())
+        if named:
+            return _resolve_org(ctx, named[0].text, named[0].start)
+    return None
+
+
+def _list_before(ctx: Context, at: int) -> list[Mention]:
+    """The organisations listed right before `at` (甲、乙和丙), in the order written."""
+    orgs = _outermost(ctx.within(max(0, at - 80), at, "Organization"))
+    out: list[Mention] = []
+    end = at
+    for o in reversed(orgs):
+        gap = ctx.text[o.end:end]
+        if not out and not re.fullmatch(r"\s*(?:等|等机构|等多家机构)?\s*", gap):
+            return []
+        if out and not re.fullmatch(r"\s*(?:、|,|和|及|与|以及|还有)\s*", gap):
+            break
+        out.insert(0, o)
+        end = o.start
+    return out
+
+
+def _outermost(found: list[Mention]) -> list[Mention]:
+    return [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end for o in found)]
+
+
+def _converted(text: str, at: int) -> bool:
+    """An amount written in brackets after another: (约46.8亿港元)."""
+    return bool(re.search(r"[(（]\s*(?:约|约合|折合|相当于|合)?\s*$", text[max(0, at - 6):at]))
 
 
 def _invest_verb(ctx: Context, clause_start: int, head: str) -> int | None:
@@ -597,6 +665,15 @@ def _total_investor(ctx, s, e, ms, head, last, signings_) -> str | None:
         found = _investor(ctx, s, s, s + verb)
         if found:
             return found
+    if re.search(r"(协议|合同|合作|签约)[^,。]{0,6}总投资", head):
+        # 甲与四市签约，协议涉及总投资约1000亿元: one company behind the whole total
+        here = [g for g in signings_ if g.evidence.start <= s < g.evidence.end + 200] or \
+            [g for g in signings_ if g.evidence.start < s][-1:]
+        parties = {p for g in here for p in g.parties}
+        companies = {p for p in parties if gov_name(p, ctx.places) is None
+                     and not re.search(r"(政府|委员会|管委会|[省市县区州]委)$", p)}
+        # only a company that signs with several others stands behind the whole total
+        return companies.pop() if len(companies) == 1 and len(parties) >= 3 else None
     if not re.match(r"\s*(项目)?总投资", head):
         return None
     if ctx.within(s, e, "Organization"):
@@ -622,7 +699,7 @@ def _investor(ctx: Context, s: int, clause_start: int, verb_at: int) -> str | No
     text = ctx.text
     for lo in (clause_start, s):
         orgs = [m for m in ctx.within(lo, verb_at, "Organization")
-                if text[max(m.start - 1, 0)] not in "向对与和同"]
+                if text[max(m.start - 1, 0)] not in "向对与和同在于到" and not _receives(ctx, m.text)]
         if orgs:
             pick = orgs[0] if lo == clause_start else orgs[-1]
             return _resolve_org(ctx, pick.text, pick.start)
