@@ -121,11 +121,19 @@ def _left_edge(scan: Scan, start: int, limit: int = 20, stop_verbs: bool = False
                     j = k - 1
                     continue
             break
+        if re.fullmatch(r"第[〇零一二三四五六七八九十百\d]+", t.word):
+            edge = t.start  # 平川市第四人民医院: an ordinal inside the name
+            j -= 1
+            continue
         if not (is_han(t.word[0]) or t.word.isalnum() and t.flag == "eng"):
             break
         if t.word == "与" and _joins_nouns(scan, j) and \
                 text[start:start + 4].startswith(("学院", "系", "研究所", "研究院", "实验室", "学会", "中心")):
             edge = t.start  # 经济与管理学院: 与 between two nouns inside a name
+            j -= 1
+            continue
+        if t.word in org_words and t.word not in boundaries:
+            edge = t.start  # 山东高速集团: a word ordinary inside names, whatever jieba tags it
             j -= 1
             continue
         if t.word in boundaries or t.flag in ("title", "m", "t", "p", "c", "u", "uj", "r", "l", "i", "d"):
@@ -280,6 +288,8 @@ def find_orgs(scan: Scan) -> None:
 
 
 COMPANY_REFS = ("本公司", "该公司", "本集团", "该集团", "公司", "集团")
+SELF_REFS = ("本院", "我院", "本校", "我校", "本县", "我县", "本市", "我市", "本省", "我省", "本区", "我区",
+             "本州", "我州")
 
 
 def _references(scan: Scan) -> None:
@@ -295,6 +305,12 @@ def _references(scan: Scan) -> None:
                 text[m.start() - 1] not in "该本由与和及为,、。:;":
             continue  # 合资公司, 子公司: another company; 华为公司: part of a name
         scan.orgs[span] = "reference"
+    # 本院, 我校, 我县: the speaker's own institution or place, standing alone
+    for m in re.finditer(r"(?<![\u4e00-\u9fff])(?:本|我)(院|校|县|市|省|区|州)|(?<=[与和同、,。:;])(?:本|我)(院|校|县|市|省|区|州)",
+                         text):
+        span = (m.start(), m.end())
+        if not any(s <= span[0] and span[1] <= e for (s, e) in scan.orgs):
+            scan.orgs[span] = "reference"
 
 
 def _declared_aliases(scan: Scan) -> None:

@@ -104,8 +104,13 @@ def _same_place(title: str, before: str | None, places: dict[str, str]) -> str |
     kind = lexicon.titles().get(title, "-")
     if not before or not kind.startswith("gov:"):
         return None
-    m = re.match(r"(?:中共)?([\u4e00-\u9fff]{2,8}?" + kind[4:] + ")", before)
-    return gov_name(m.group(1), places) if m else None
+    level = kind[4:]
+    m = re.match(r"(?:中共)?([\u4e00-\u9fff]{2,8}?" + level + ")", before)
+    if m:
+        return gov_name(m.group(1), places)
+    if re.fullmatch(r"(?:中共)?" + level + "委", before):  # 州委副书记、州长: the 州's government
+        return gov_name(level + "政府", places) or level + "政府"
+    return None
 
 
 def implied_org(title: str, places: dict[str, str]) -> str | None:
@@ -380,12 +385,14 @@ def signings(ctx: Context, positions_: list[Position]) -> list[Signing]:
             name = _clean_agreement(a.text)
             if any(d.agreement == name and d.evidence.start == s for d in drafts):
                 continue
+            if drafts and name in AGREEMENT_WORDS:
+                continue  # 在协议上签字, 该协议由甲签署: the agreement already read
             clause_start = max(text.rfind(c, s, anchor) for c in (",", "。")) + 1 if verb else s
             inside = _orgs_in(ctx, a.start, a.end)  # 签署甲与乙战略合作框架协议: the name holds the parties
-            if len(inside) >= 2:
+            if inside:
                 name = _clean_agreement(text[max(m.end for m in ctx.within(a.start, a.end, "Organization")):a.end])
             parties = inside if len(inside) >= 2 else \
-                _orgs_in(ctx, max(s, clause_start if clause_start > s else s), a.start)
+                _orgs_in(ctx, max(s, clause_start if clause_start > s else s), a.start) + inside
             if len(parties) < 2:
                 parties = _orgs_in(ctx, s, a.start) or parties
             if len(parties) < 2 and "双方" in sent and drafts:
@@ -398,6 +405,7 @@ def signings(ctx: Context, positions_: list[Position]) -> list[Signing]:
                 drafts.append(Draft(name or "协议", with_year(date, ctx.year) if date else None,
                                     _place(ctx, s, e), group, [], [], ctx.span(s, e), "sign-verb"))
         _signers(ctx, drafts, s, e, positions_)
+        _subject_signers(ctx, drafts, s, e, positions_)
     _attendees(ctx, drafts)
     for d in drafts:
         d.parties = list(dict.fromkeys(_as_party(ctx, p, d.parties) for p in d.parties))
@@ -420,6 +428,9 @@ def _as_party(ctx: Context, org: str, parties: list[str]) -> str:
         if gov and gov in parties:
             return gov
     return org
+
+
+AGREEMENT_WORDS = ("协议", "合同", "协定", "备忘录", "协议书", "合同书", "该协议", "上述协议", "此协议")
 
 
 def _clean_agreement(name: str) -> str:
@@ -482,6 +493,42 @@ def _signers(ctx: Context, drafts: list[Draft], s: int, e: int, positions_: list
                 draft.parties.append(party)
             if not any(x.person == p.text for x in draft.signers):
                 draft.signers.append(Signer(p.text, party))
+
+
+SUBJECT_TAIL = re.compile(r"(?:分别|共同|正式|一起|代表(?:双方|各方|三方|[^,。;]{0,24}?)|在[^,。;]{0,16}?上|,|、)*")
+
+
+def _subject_signers(ctx: Context, drafts: list[Draft], s: int, e: int, positions_: list[Position]) -> None:
+    """People who are the subject of a signing verb sign: 甲与乙签署协议, 协议由甲和乙签署,
+    甲、乙分别代表双方在协议上签字. Each signs for the body of the post written beside them."""
+    text = ctx.text
+    for v in SIGN_VERB.finditer(text, s, e):
+        vs = v.start()
+        if FUTURE.search(text[max(s, vs - 12):vs]):
+            continue
+        start = max([s] + [text.rfind(c, s, vs) + 1 for c in ("。", ";")] +
+                    [text.rfind("由", s, vs) + 1 if "由" in text[s:vs] else s])
+        people = ctx.within(start, vs, "Person")
+        if not people or ATTEND_VERB.search(text[start:vs]) or \
+                not SUBJECT_TAIL.fullmatch(text[people[-1].end:vs]):
+            continue
+        draft = _which_agreement(ctx, drafts, s, e)
+        if draft is None:
+            continue
+        # the subject is the run of people joined by 与/和/、 (with their posts) before the verb
+        run = [people[-1]]
+        for p in reversed(people[:-1]):
+            between = text[p.end:run[0].start]
+            if re.search(r"[,。;]", between) or not re.search(r"[与和、同及]", between):
+                break
+            run.insert(0, p)
+        for k, p in enumerate(run):
+            if any(x.person == p.text for x in draft.signers) or _byline(ctx, p.start):
+                continue
+            party = _party_of(p.text, draft.parties, positions_, ctx, p.start, start)
+            if party is None and len(run) == len(draft.parties) and re.search(r"分别|双方|各方", text[start:vs]):
+                party = draft.parties[k]
+            draft.signers.append(Signer(p.text, party))
 
 
 def _party_of(person, parties, positions_, ctx, at, clause_start) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon
-from .mentions import COMPANY_REFS, Scan
+from .mentions import COMPANY_REFS, SELF_REFS, Scan
 from .model import Mention
 from .relations import gov_name
 
@@ -66,7 +66,27 @@ def org_groups(scan: Scan, mentions: list[Mention], places: dict[str, str]) -> d
     for r in refs:
         if main:
             canon[r] = main
+    for r in surfaces & set(SELF_REFS):
+        own = _own(r, mentions, canon, places)
+        if own:
+            canon[r] = own
     return canon
+
+
+_OWN_KINDS = {"院": ("医院", "学院", "研究院", "科学院", "法院"), "校": ("大学", "学院", "学校", "中学", "小学")}
+
+
+def _own(ref: str, mentions: list[Mention], canon: dict[str, str], places: dict[str, str]) -> str | None:
+    """本院 is the hospital (or institute) the article names first; 我县 the government of
+    the article's county."""
+    kind = ref[-1]
+    if kind in _OWN_KINDS:  # a press release names its own institution first
+        for m in sorted(mentions, key=lambda m: m.start):
+            label = canon.get(m.text, m.text)
+            if m.type == "Organization" and m.text not in SELF_REFS and label.endswith(_OWN_KINDS[kind]):
+                return label
+        return None
+    return gov_name(kind + "政府", places)
 
 
 _ZONE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:经开区|高新区|开发区|经济技术开发区|高新技术产业开发区|新区|园区)")

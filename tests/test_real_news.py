@@ -170,3 +170,27 @@ def test_minguo_years():
 
 def test_variant_characters_are_folded():
     assert normalize_text("陜西省")[0] == "陕西省"
+
+
+# -- who signs ------------------------------------------------------------------------------
+@pytest.mark.parametrize("second", [
+    "北岭材料集团董事长熊柏青、平川科技大学校长杨仁辉分别代表双方在协议上签字。",
+    "协议由北岭材料集团董事长熊柏青和平川科技大学校长杨仁辉签署。",
+    "北岭材料集团董事长熊柏青与平川科技大学校长杨仁辉签署协议并分别致辞。",
+])
+def test_people_who_are_the_subject_of_signing_sign(second):
+    text = "北岭材料集团与平川科技大学签署战略合作框架协议。" + second
+    [s] = facts(text, Signing)
+    assert {(x.person, x.party) for x in s.signers} == {("熊柏青", "北岭材料集团"), ("杨仁辉", "平川科技大学")}
+
+
+def test_a_party_written_at_the_head_of_the_agreements_name():
+    text = "州政府与北岭交通建设集团战略合作框架协议签约仪式在合作举行。州委副书记、州长赵云飞出席。"
+    assert {"州政府", "北岭交通建设集团"} in parties(text)
+    assert ("赵云飞", "州长", "州政府") in positions(text)
+
+
+def test_our_hospital_is_the_one_the_release_names_first():
+    text = ("安平医学大学附设医院与平川市第四人民医院签署姊妹医院协议。本院院长赖文明与平川市第四人民医院"
+            "院长郭涛代表双方签约。")
+    assert {("赖文明", "安平医学大学附设医院"), ("郭涛", "平川市第四人民医院")} <= signers(text)
