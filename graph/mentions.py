@@ -487,6 +487,9 @@ def _title_slot_orgs(scan: Scan) -> bool:
     return found
 
 
+_NAME_ENDS = ("医院", "大学", "学院", "公司", "集团", "政府", "委员会", "协会", "局", "厅", "院", "所", "中心")
+
+
 def _name_like_tail(cand: str) -> bool:
     """Whether a candidate ends in what reads as a personal name: a surname and one or two
     characters that are not a word of the language (长林 is a name only when jieba has no
@@ -499,8 +502,8 @@ def _name_like_tail(cand: str) -> bool:
             freq = tagger.tokenizer.FREQ
             rare = (freq.get(tail) or 0) < 50 and (freq.get(tail[1:]) or 0) < 100 or \
                 tagger.word_tag_tab.get(tail, "").startswith("nr")
-            if rare and (len(cand) == k or k == 3):
-                return True
+            if rare and (len(cand) == k or k == 3 or cand[:-k].endswith(_NAME_ENDS)):
+                return True  # 王晓初, 集团张学武, 第四人民医院郭峰
     return False
 
 
@@ -676,6 +679,7 @@ def find_people(scan: Scan) -> None:
                     break
         known |= _dotted_names(scan)
     known |= _tagged_names(scan)
+    known |= _listed_names(scan)
     known = {k for k in known if not _bad_name(k)}
     # foreign names are later called by their last part: 史密斯
     short = {k.split("·")[-1]: k for k in known if "·" in k and len(k.split("·")[-1]) >= 2}
@@ -687,6 +691,34 @@ def find_people(scan: Scan) -> None:
                 continue
             scan.persons[span] = short.get(name, name)
     _title_references(scan)
+
+
+LIST_INTRO = re.compile(r"(?:领导|领导同志|嘉宾|负责人|主要领导)(?=[\u4e00-\u9fff])")
+
+
+def _listed_names(scan: Scan) -> set[str]:
+    """市领导葛甲、方乙、左丙出席: names listed after 领导 (or 嘉宾) carry no title of their
+    own; each item is a surname and one or two characters, up to the list's end."""
+    text = scan.text
+    out = set()
+    for m in LIST_INTRO.finditer(text):
+        i, items = m.end(), []
+        while True:
+            item = re.match(r"[\u4e00-\u9fff]{2,4}?(?=[、,。;]|及|和|等|出席|参加|陪同|见证|$)", text[i:i + 6])
+            if not item:
+                break
+            name = item.group()
+            sur = lexicon.longest_at(name, 0, lexicon.surnames())
+            if not sur or not 1 <= len(name) - len(sur) <= 2 or _common_word(name) or _bad_name(name):
+                break
+            items.append(name)
+            i += len(name)
+            if text[i:i + 1] != "、":
+                break
+            i += 1
+        if len(items) >= 2 or items and re.match(r"(出席|参加|陪同|见证)", text[i:i + 2]):
+            out.update(items)
+    return out
 
 
 def _tagged_names(scan: Scan) -> set[str]:

@@ -19,6 +19,10 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 PINYIN = re.compile(
     r"(?<=[\u3400-\u9fff])[（(]([a-z%s]{1,7}[1-5]?)[）)]" % _TONED)
 _HAS_TONE = re.compile(r"[%s1-5]" % _TONED)
+# a toneless syllable (集團(tuan), 吉(ji)林) is pinyin when it is one of the language's syllables
+_SYLLABLE = re.compile(r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+                       r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|er|in|un|vn|"
+                       r"ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v|ü|üe)")
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[a-zA-Z/!][^<>]{0,500}>", re.S | re.I)
 
 
@@ -88,7 +92,7 @@ def strip_markup(text: str) -> str:
 def remove_pinyin(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     out, offs, last = [], [], 0
     for m in PINYIN.finditer(text):
-        if not _HAS_TONE.search(m.group(1)):
+        if not _HAS_TONE.search(m.group(1)) and not _SYLLABLE.fullmatch(m.group(1)):
             continue
         out.append(text[last:m.start()])
         offs.extend(offsets[last:m.start()])

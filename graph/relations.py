@@ -561,8 +561,10 @@ def _attendees(ctx: Context, drafts: list[Draft]) -> None:
         verbs = list(ATTEND_VERB.finditer(sent))
         if not verbs or re.search(r"参加会见|出席会见|参加座谈|出席座谈", sent) and "签" not in sent:
             continue
-        if not re.search(r"签|仪式|活动|典礼", sent):
-            continue
+        if not re.search(r"签|仪式|活动|典礼", sent) and (
+                re.search(r"会见|会谈|座谈|会议|论坛|宴|晚会|开幕|考察|调研", sent) or
+                not re.search(r"(出席|参加|见证|到场)[。!]?$", sent.strip())):
+            continue  # 市领导甲、乙出席。 in a signing's article: present at the signing
         people = [p for p in ctx.within(s, e, "Person")]
         hosts = []
         for v in verbs:

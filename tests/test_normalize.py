@@ -16,6 +16,9 @@ from graph.normalize import decode, make_document, normalize_text
     ("(股票代碼(mǎ):300917,以下簡(jiǎn)稱(chēng)“云阜智能”)",
      "(股票代码:300917,以下简称“云阜智能”)"),          # pinyin nested in other brackets
     ("公司(Aldenmark Group AB)", "公司(Aldenmark Group AB)"),  # English aside stays
+    ("中国建(jian)筑材料集團(tuan)", "中国建筑材料集团"),      # toneless syllables too
+    ("吉(ji)林省政府", "吉林省政府"),
+    ("长林(xyz)科技", "长林(xyz)科技"),                        # not a syllable: stays
 ])
 def test_pinyin_removed_other_brackets_kept(raw, expected):
     assert normalize_text(raw)[0] == expected

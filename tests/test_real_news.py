@@ -194,3 +194,16 @@ def test_our_hospital_is_the_one_the_release_names_first():
     text = ("安平医学大学附设医院与平川市第四人民医院签署姊妹医院协议。本院院长赖文明与平川市第四人民医院"
             "院长郭涛代表双方签约。")
     assert {("赖文明", "安平医学大学附设医院"), ("郭涛", "平川市第四人民医院")} <= signers(text)
+
+
+def test_names_listed_after_leaders_are_people_present():
+    text = ("安平市人民政府与东岭港务集团签署战略合作协议。市领导葛明、方文杰、左年华、汪强,"
+            "东岭港务集团副总裁龚伟出席。")
+    [s] = facts(text, Signing)
+    assert {"葛明", "方文杰", "左年华", "汪强", "龚伟"} <= set(s.attendees)
+
+
+def test_an_organisation_and_a_name_before_a_post_are_two_things():
+    ex = extract_text("平川市第四人民医院郭峰院长致辞。")
+    assert "郭峰" in {label for t, label, _ in ex.names if t == "Person"}
+    assert not [label for t, label, _ in ex.names if t == "Organization" and "郭峰" in label]
