@@ -500,7 +500,7 @@ def _name_like_tail(cand: str) -> bool:
         tail = cand[-k:]
         if len(cand) >= k and lexicon.longest_at(tail, 0, lexicon.surnames()) and not _common_word(tail):
             freq = tagger.tokenizer.FREQ
-            rare = (freq.get(tail) or 0) < 50 and (freq.get(tail[1:]) or 0) < 100 or \
+            rare = (freq.get(tail) or 0) < 50 and (k == 2 or (freq.get(tail[1:]) or 0) < 100) or \
                 tagger.word_tag_tab.get(tail, "").startswith("nr")
             if rare and (len(cand) == k or k == 3 or cand[:-k].endswith(_NAME_ENDS)):
                 return True  # 王晓初, 集团张学武, 第四人民医院郭峰
