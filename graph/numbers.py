@@ -254,8 +254,18 @@ def with_year(value: str, year: int | str | None) -> str:
 
 def publication_date(text: str) -> str | None:
     """The date a page gives for itself near its top (发布日期:2010-11-30, 2025-08-22 22:24,
-    2020年11月02日09:47, a Minguo date), as YYYY-MM-DD or YYYY: the year that a day named
-    without one (11月29日) belongs to."""
+    2020年11月02日09:47, a Minguo date), as YYYY-MM-DD: the year that a day named without
+    one (11月29日) belongs to."""
     head = text[:400]
     found = [d for d in find_dates(head) if len(d.value) >= 4 and d.value[:4].isdigit()]
     return found[0].value if found else None
+
+
+def stated_year(text: str) -> str | None:
+    """A year a sentence states for itself (在2016年全国…座谈会上), not one it aims at
+    (2027年建成, 到2025年底)."""
+    for m in re.finditer(r"(?<!\d)((?:19[5-9]|20\d)\d)\s*年(?![底末前后内初]|以来|以前|左右)", text):
+        if not re.search(r"(到|至|于|在)$", text[max(0, m.start() - 1):m.start()]) or \
+                re.search(r"在$", text[max(0, m.start() - 1):m.start()]):
+            return m.group(1)
+    return None

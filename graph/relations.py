@@ -12,7 +12,7 @@ from .mentions import COMPANY_REFS, LEVELS, Scan
 
 COMPANY_ENDS = ("公司", "集团", "会社")
 from .model import Investment, Mention, Position, Signer, Signing, Span
-from .numbers import find_dates, find_money, with_year
+from .numbers import find_dates, find_money, stated_year, with_year
 
 SENTENCE_END = re.compile(r"[。!?;\n]")
 SIGN_VERB = re.compile(r"签署|签订|签约|签字|签下|订立|签定")
@@ -399,10 +399,11 @@ def signings(ctx: Context, positions_: list[Position]) -> list[Signing]:
                 parties = list(drafts[-1].parties)
             dates = [d for d in find_dates(sent)]
             date = dates[0].value if dates else lead
+            year = ctx.year or stated_year(sent)
             for group in _pairs(ctx, s, anchor, parties):
                 if any(d.agreement == name and set(d.parties) == set(group) for d in drafts):
                     continue
-                drafts.append(Draft(name or "协议", with_year(date, ctx.year) if date else None,
+                drafts.append(Draft(name or "协议", with_year(date, year) if date else None,
                                     _place(ctx, s, e), group, [], [], ctx.span(s, e), "sign-verb"))
         _signers(ctx, drafts, s, e, positions_)
         _subject_signers(ctx, drafts, s, e, positions_)

@@ -207,3 +207,15 @@ def test_an_organisation_and_a_name_before_a_post_are_two_things():
     ex = extract_text("平川市第四人民医院郭峰院长致辞。")
     assert "郭峰" in {label for t, label, _ in ex.names if t == "Person"}
     assert not [label for t, label, _ in ex.names if t == "Organization" and "郭峰" in label]
+
+
+def test_a_year_the_signing_sentence_states_completes_its_day():
+    text = "10月27日,在安平市举行的“2016年对口支援合作座谈会”上,长林集团与溪口县人民政府签订战略合作框架协议。"
+    [s] = facts(text, Signing)
+    assert s.date == "2016-10-27"
+
+
+def test_a_year_aimed_at_is_not_the_signings_year():
+    text = "10月27日,长林集团与溪口县人民政府签订战略合作框架协议,项目计划2027年建成。"
+    [s] = facts(text, Signing)
+    assert s.date == "--10-27"
