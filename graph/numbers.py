@@ -265,7 +265,9 @@ def stated_year(text: str) -> str | None:
     """A year a sentence states for itself (在2016年全国…座谈会上), not one it aims at
     (2027年建成, 到2025年底)."""
     for m in re.finditer(r"(?<!\d)((?:19[5-9]|20\d)\d)\s*年(?![底末前后内初]|以来|以前|左右)", text):
-        if not re.search(r"(到|至|于|在)$", text[max(0, m.start() - 1):m.start()]) or \
-                re.search(r"在$", text[max(0, m.start() - 1):m.start()]):
-            return m.group(1)
+        before, after = text[max(0, m.start() - 4):m.start()], text[m.end():m.end() + 4]
+        if re.search(r"(计划|预计|力争|争取|将|到|至|于|截至|截止)$", before) or \
+                re.match(r"(建成|完成|投产|竣工|实现|达到|达产|全面)", after):
+            continue
+        return m.group(1)
     return None
