@@ -490,6 +490,29 @@ def _title_slot_orgs(scan: Scan) -> bool:
 _NAME_ENDS = ("医院", "大学", "学院", "公司", "集团", "政府", "委员会", "协会", "局", "厅", "院", "所", "中心")
 
 
+REPRESENTED = re.compile(r"代表([\u4e00-\u9fffA-Za-z]{2,12}?)(?=与|和|同|分别|签|在|,)")
+
+
+def _represented_orgs(scan: Scan) -> bool:
+    """余某代表海螺水泥与县政府签约: whom a signer represents is an organisation, named or
+    not with an ending that marks one."""
+    text = scan.text
+    found = False
+    for m in REPRESENTED.finditer(text):
+        s, e = m.span(1)
+        cand = m.group(1)
+        if scan.covered(s, e, scan.orgs, scan.persons, scan.titles, scan.places) or \
+                re.match(r"(双方|各方|三方|多方|[\u4e00-\u9fff]方|公司|集团|政府|企业|单位)$", cand) or \
+                re.search(r"[的了是]|两国|双方|各国|两地|^[在于与和向对]", cand) or _generic(cand) or _common_word(cand) \
+                or _common_stem(scan, s, e):
+            continue
+        scan.orgs[(s, e)] = "represented"
+        found = True
+    if found:
+        _all_occurrences(scan)
+    return found
+
+
 def _name_like_tail(cand: str) -> bool:
     """Whether a candidate ends in what reads as a personal name: a surname and one or two
     characters that are not a word of the language (长林 is a name only when jieba has no
@@ -500,7 +523,8 @@ def _name_like_tail(cand: str) -> bool:
         tail = cand[-k:]
         if len(cand) >= k and lexicon.longest_at(tail, 0, lexicon.surnames()) and not _common_word(tail):
             freq = tagger.tokenizer.FREQ
-            rare = (freq.get(tail) or 0) < 50 and (k == 2 or (freq.get(tail[1:]) or 0) < 100) or \
+            org_like = tail[1:] in lexicon.word_set("org_words.txt") or tail[1:].endswith(lexicon.words("org_suffixes.txt"))
+            rare = (freq.get(tail) or 0) < 50 and not (k == 3 and org_like) or \
                 tagger.word_tag_tab.get(tail, "").startswith("nr")
             if rare and (len(cand) == k or k == 3 or cand[:-k].endswith(_NAME_ENDS)):
                 return True  # 王晓初, 集团张学武, 第四人民医院郭峰
@@ -880,7 +904,7 @@ def find_all(text: str) -> tuple[Scan, list[Mention]]:
     scan.titles.clear()
     find_orgs(scan)
     find_titles(scan)
-    if _title_slot_orgs(scan):
+    if _title_slot_orgs(scan) | _represented_orgs(scan):
         scan.titles.clear()
         find_titles(scan)
     find_people(scan)

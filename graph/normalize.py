@@ -134,7 +134,11 @@ def _fold_table() -> dict[int, int]:
 def normalize_text(text: str) -> tuple[str, list[int]]:
     """Normalised text and, for each of its characters, the index in `text`."""
     offsets = list(range(len(text)))
-    text, offsets = remove_pinyin(text, offsets)
+    for _ in range(3):  # 材(cai)(cai): a page may repeat an annotation
+        shorter, offsets = remove_pinyin(text, offsets)
+        if shorter == text:
+            break
+        text = shorter
     text = fold_width(simplify(text))
     return text, offsets
 

@@ -482,6 +482,11 @@ def _signers(ctx: Context, drafts: list[Draft], s: int, e: int, positions_: list
         if draft is None:
             continue
         named = _orgs_in(ctx, at, at + m.end() - m.start())
+        for o in _outermost(ctx.within(at, at + m.end() - m.start(), "Organization")):
+            counterpart = _resolve_org(ctx, o.text, o.start)
+            if len(draft.parties) < 2 and re.search(r"(?:与|和|同)$", text[max(at, o.start - 2):o.start]) and \
+                    counterpart not in draft.parties:
+                draft.parties.append(counterpart)  # 代表甲与乙签约: 乙 is a party too
         for k, p in enumerate(local):
             if named and not re.match(r"(双方|三方|各方|多方)", target):
                 # 分别代表省政府和集团签约: signers pair with the parties named, in order

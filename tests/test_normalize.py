@@ -18,6 +18,7 @@ from graph.normalize import decode, make_document, normalize_text
     ("公司(Aldenmark Group AB)", "公司(Aldenmark Group AB)"),  # English aside stays
     ("中国建(jian)筑材料集團(tuan)", "中国建筑材料集团"),      # toneless syllables too
     ("吉(ji)林省政府", "吉林省政府"),
+    ("建材(cai)(cai)集团", "建材集团"),                          # an annotation repeated
     ("长林(xyz)科技", "长林(xyz)科技"),                        # not a syllable: stays
 ])
 def test_pinyin_removed_other_brackets_kept(raw, expected):

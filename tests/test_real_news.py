@@ -219,3 +219,15 @@ def test_a_year_aimed_at_is_not_the_signings_year():
     text = "10月27日,长林集团与溪口县人民政府签订战略合作框架协议,项目计划2027年建成。"
     [s] = facts(text, Signing)
     assert s.date == "--10-27"
+
+
+def test_whom_a_signer_represents_is_an_organisation():
+    text = ("4月20日,长林水泥在溪口县规划的熟料项目在安平宾馆签署合作协议。"
+            "余飞董事代表长林水泥与溪口县人民政府签约。")
+    [s] = facts(text, Signing)
+    assert set(s.parties) == {"长林水泥", "溪口县人民政府"} and ("余飞", "长林水泥") in signers(text)
+
+
+def test_representing_two_governments_is_not_an_organisation():
+    ex = extract_text("双方部长代表两国政府签署合作备忘录。")
+    assert "两国政府" not in {label for t, label, _ in ex.names if t == "Organization"}
