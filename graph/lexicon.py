@@ -36,13 +36,24 @@ def longest_at(text: str, i: int, entries: tuple[str, ...]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=64)
+_INDEXES: dict[int, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {}
+
+
 def _by_first_char(entries: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The entries by first character, cached by the tuple's identity: hashing a tuple of
+    thousands of names on every call cost more than the lookup it served."""
+    cached = _INDEXES.get(id(entries))
+    if cached is not None and cached[0] is entries:
+        return cached[1]
     index: dict[str, list[str]] = {}
     for w in entries:  # keeps the longest-first order within each first character
         if w:
             index.setdefault(w[0], []).append(w)
-    return {k: tuple(v) for k, v in index.items()}
+    built = {k: tuple(v) for k, v in index.items()}
+    if len(_INDEXES) > 256:
+        _INDEXES.clear()
+    _INDEXES[id(entries)] = (entries, built)
+    return built
 
 
 @lru_cache(maxsize=None)

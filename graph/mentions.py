@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import lexicon
 from .model import Mention
@@ -281,6 +282,7 @@ def find_orgs(scan: Scan) -> None:
         ends.add(e)
         kept[(s, e)] = found[(s, e)]
     scan.orgs.update(kept)
+    _trade_names(scan)
     _references(scan)
     _declared_aliases(scan)
     _short_forms(scan)
@@ -338,6 +340,40 @@ _INDUSTRY = re.compile(r"(科技|新能源|能源|环保|物流|建设|投资|�
                        r"生物|医药|技术|网络|数据|材料|新材料|机器人|汽车|装备|半导体|集团|国际|化学|化工|精密|电子|光电)")
 
 
+_TRADE = ("市政工程", "电子科技", "环保科技", "信息科技", "生物科技", "新材料", "新能源", "科技", "涂料", "化工",
+          "电子", "光电", "能源", "环保", "实业", "材料", "建材", "水泥", "钢铁", "食品", "药业", "医药", "纺织",
+          "机械", "电气", "电器", "置业", "地产", "物流", "贸易", "矿业", "冶金", "光伏", "汽车", "重工", "工程",
+          "建设", "建工", "农业", "牧业", "茶业", "酒业", "包装", "塑业", "陶瓷", "玻璃", "纸业", "服饰", "家居")
+_TRADE_RUN = re.compile("(?:%s)+" % "|".join(_TRADE))
+
+
+def _trade_names(scan: Scan) -> None:
+    """江苏长城市政工程, 苏州某某涂料: a place, a brand of two to four characters and trade
+    words name a company even without 公司. The brand must be no word of the language."""
+    text = scan.text
+    for (ps, pe) in sorted(scan.places):
+        for brand_len in (2, 3, 4):
+            b = pe + brand_len
+            brand = text[pe:b]
+            if len(brand) < brand_len or not all(is_han(c) for c in brand) or _common_word(brand):
+                continue
+            if any(brand.startswith(w) for w in _TRADE) or re.search(r"[的了在与和是及市县区省]", brand):
+                continue
+            m = _TRADE_RUN.match(text, b)
+            if not m:
+                continue
+            span = (ps, m.end())
+            if not scan.covered(ps, m.end(), scan.orgs, scan.persons) and _place_led(scan, ps, pe):
+                scan.orgs[span] = "trade-name"
+            break
+
+
+def _place_led(scan: Scan, ps: int, pe: int) -> bool:
+    """The place opens a name: after punctuation or a function word, not inside a word."""
+    before = scan.text[ps - 1:ps] if ps else ""
+    return not before or not is_han(before) or before in "的与和及、由向对在"
+
+
 def _short_forms(scan: Scan) -> None:
     """Undeclared short forms that the article uses: 长林云 for 长林云科技股份有限公司,
     北岭建设集团 for 北岭建设集团有限公司, 联通 for 中国联通."""
@@ -358,7 +394,7 @@ def _short_forms(scan: Scan) -> None:
         if stem.endswith("集团") and len(stem) > 4:
             candidates.add(stem[:-2])
         # a place at the front is dropped in use: 香港长林物流集团 -> 长林物流
-        head = lexicon.longest_at(stem, 0, place_heads)
+        head = _place_head(stem, place_heads)
         if head and stem != full and len(stem) - len(head) >= 3:
             stem = stem[len(head):]
             candidates.add(stem)
@@ -371,7 +407,7 @@ def _short_forms(scan: Scan) -> None:
             candidates.add(full[2:])
         if full.endswith("大学"):
             core = re.sub(r"^(国立|省立|市立|私立)", "", full[:-2])
-            head = lexicon.longest_at(core, 0, place_heads)
+            head = _place_head(core, place_heads)
             if head and len(core) - len(head) >= 2:
                 core = core[len(head):]
             candidates.add(core[0] + "大")
@@ -399,15 +435,21 @@ _AFTER_NAME = set("将与和在的为向对已也还是于并及、,。:;")
 
 
 def _place_prefixes(scan: Scan) -> tuple[str, ...]:
-    """Place names an organisation may start with: the lexicon's, and places with a level
-    in this text, with and without the level (鹤原市, 鹤原)."""
-    names = set(lexicon.places())
+    """Place names of this text an organisation may start with, with and without the level
+    (鹤原市, 鹤原); `_place_head` also tries the known places."""
+    names = set()
     for (s, e) in list(scan.places):
         place = scan.text[s:e]
         names.add(place)
         if place[-1] in "省市县区州" and len(place) >= 3:
             names.add(place[:-1])
-    return tuple(sorted(names, key=len, reverse=True))
+    return tuple(sorted(names, key=lambda w: (-len(w), w)))
+
+
+def _place_head(name: str, local: tuple[str, ...]) -> str | None:
+    """The longest place `name` opens with: one of this text's, or a known one."""
+    found = [h for h in (lexicon.longest_at(name, 0, local), lexicon.longest_at(name, 0, _known_places())) if h]
+    return max(found, key=len) if found else None
 
 
 def _used_alone(scan: Scan, short: str, fulls: set[str], strict: bool = False) -> bool:
@@ -546,13 +588,24 @@ def find_places(scan: Scan) -> None:
             continue  # 华东区, 产业开发区: regions and zones, not administrative places
         if nxt[:1] in ("场", "民", "值", "级", "内", "直", "面"):
             continue
+        if m.group() == "市" and nxt[:1] == "政" and not nxt.startswith("政府"):
+            continue  # 市政工程: municipal works, not a city
         if not scan.covered(*span, scan.persons, scan.titles):
             scan.places[span] = "level"
-    for name in known:
-        for m in occurrences(text, name):
-            span = (m.start(), m.end())
+    names = _known_places()
+    for i, ch in enumerate(text):  # the longest known name at each position: thousands of names, one pass
+        if not is_han(ch):
+            continue
+        name = lexicon.longest_at(text, i, names)
+        if name:
+            span = (i, i + len(name))
             if not any(s <= span[0] and span[1] <= e for (s, e) in scan.places):
                 scan.places[span] = "lexicon"
+
+
+@lru_cache(maxsize=1)
+def _known_places() -> tuple[str, ...]:
+    return tuple(sorted(lexicon.places(), key=lambda w: (-len(w), w)))
 
 
 def _place_span(scan: Scan, level_at: int) -> tuple[int, int] | None:

@@ -611,7 +611,13 @@ def investments(ctx: Context, signings_: list[Signing] = ()) -> list[Investment]
             # a clause is a few dozen characters; a window keeps run-on text linear
             clause_start = max(max(text.rfind(c, s, ms) for c in (",", ";")) + 1, s, ms - 120)
             head = text[clause_start:ms]
-            if "总投资" in head:
+            named_project = NAMED_PROJECT.match(text, s + money.end)
+            if "总投资" in head and named_project and _org_at(ctx, named_project.end()):
+                # 总投资5.8亿元的长城市政工程油脂深加工项目: the company the project is named after
+                org = _org_at(ctx, named_project.end())
+                investor, rule = _resolve_org(ctx, org.text, org.start), "project-of"
+                target_from = named_project.end()
+            elif "总投资" in head:
                 investor, rule = _total_investor(ctx, s, e, ms, head, last, signings_), "total-by"
                 target_from = clause_start
             elif FINANCING.match(text, s + money.end):
@@ -649,6 +655,14 @@ FINANCING = re.compile(r"(?:\s*[(（][^()（）]{0,24}[)）])?\s*(?:的)?\s*(?:�
 # what follows the price of a purchase: 以11亿美元收购, 以5.65亿美元的价格买下
 ACQUIRE = re.compile(r"(?:的(?:价格|代价|对价)|现金)?\s*(?:收购|并购|买下|购买|购入|认购|入股|增持)")
 LEAD = re.compile(r"(?:的)?(?:联合|共同|独家)?领投")
+
+
+NAMED_PROJECT = re.compile(r"(?:人民币)?的")
+
+
+def _org_at(ctx: Context, at: int) -> Mention | None:
+    found = [m for m in ctx.within(at, at + 40, "Organization") if m.start == at]
+    return max(found, key=lambda m: m.end) if found else None
 
 
 def _receives(ctx: Context, org: str) -> bool:

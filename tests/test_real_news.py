@@ -231,3 +231,10 @@ def test_whom_a_signer_represents_is_an_organisation():
 def test_representing_two_governments_is_not_an_organisation():
     ex = extract_text("双方部长代表两国政府签署合作备忘录。")
     assert "两国政府" not in {label for t, label, _ in ex.names if t == "Organization"}
+
+
+def test_each_project_of_a_collective_signing_is_its_companys_investment():
+    text = ("参加本次集中签约的项目共3个。分别是总投资5.8亿元的江苏岚翊市政工程天然油脂深加工项目,"
+            "总投资5.5亿元的苏州超栎涂料年产4.5万吨功能涂料项目,总投资1.2亿元的广州诚琰电子科技覆铜板项目。")
+    got = {(i.investor, int(i.amount)) for i in facts(text, Investment)}
+    assert got == {("江苏岚翊市政工程", 580000000), ("苏州超栎涂料", 550000000), ("广州诚琰电子科技", 120000000)}
