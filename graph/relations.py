@@ -122,6 +122,13 @@ def implied_org(title: str, places: dict[str, str]) -> str | None:
     return None
 
 
+def politburo(title: str, org: str) -> str:
+    """中共中央政治局委员: the post is held in the Politburo, not in the Central Committee."""
+    if title.startswith("政治局") and org in ("中共中央", "中央", "中共"):
+        return "中共中央政治局"
+    return org
+
+
 def committee_title(title: str, surface: str | None, org: str) -> str:
     """书记 of 安平市委 is written 市委书记; 常委 of it 市委常委 (the form the press uses)."""
     if title not in ("书记", "副书记", "常委", "常务副书记"):
@@ -169,7 +176,13 @@ def _resolve_org(ctx: Context, surface: str, at: int | None = None) -> str:
     return _resolve_surface(ctx, surface)
 
 
+def _committee_name(surface: str) -> str:
+    """宝安区区委 is 宝安区委: the level written twice."""
+    return re.sub(r"([省市县区州])\1委$", r"\1委", surface)
+
+
 def _resolve_surface(ctx: Context, surface: str) -> str:
+    surface = _committee_name(surface)
     gov = gov_name(surface, ctx.places)
     if gov and (surface not in ctx.canon or surface[-1] in LEVELS or surface.endswith(("政府", "委"))):
         return gov
@@ -198,8 +211,24 @@ def _title_chain_left(ctx: Context, i: int) -> tuple[list[tuple[str | None, list
         if i > 0 and text[i - 1] == "、" and _ending_at(ctx.scan, "titles", i - 1):
             i -= 1
             continue
+        if org and i > 0 and text[i - 1] == "," and _ending_at(ctx.scan, "titles", i - 1) and \
+                _org_led(ctx, i - 1):
+            i -= 1  # 甲公司总经理、党组成员,乙公司总经理某某: one person's posts in two bodies
+            continue
         break
     return segments, i
+
+
+def _org_led(ctx: Context, i: int) -> bool:
+    """Whether the post chain ending at i begins with an organisation (and so is not the
+    tail of another person's phrase: 市委书记某某,市长某某 has a name before its comma)."""
+    while True:
+        span = _ending_at(ctx.scan, "titles", i)
+        if not span:
+            return _org_ending_at(ctx, i) is not None
+        i = span[0]
+        if i > 0 and ctx.text[i - 1] in "、兼" and _ending_at(ctx.scan, "titles", i - 1):
+            i -= 1
 
 
 def _title_chain_right(ctx: Context, i: int) -> list[str]:
@@ -250,6 +279,7 @@ def positions(ctx: Context) -> list[Position]:
                     _same_place(title, last_org or inherited, ctx.places) or implied_org(title, ctx.places)
                     or _institution(last_org, title) or inherited)
                 if org:
+                    org = politburo(title, org)
                     title = committee_title(title, surface, org)
                     out.append(Position(person, title, org, _sentence_span(ctx, ps), rule,
                                         0.9 if surface else 0.7))

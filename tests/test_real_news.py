@@ -238,3 +238,19 @@ def test_each_project_of_a_collective_signing_is_its_companys_investment():
             "总投资5.5亿元的苏州超栎涂料年产4.5万吨功能涂料项目,总投资1.2亿元的广州诚琰电子科技覆铜板项目。")
     got = {(i.investor, int(i.amount)) for i in facts(text, Investment)}
     assert got == {("江苏岚翊市政工程", 580000000), ("苏州超栎涂料", 550000000), ("广州诚琰电子科技", 120000000)}
+
+
+def test_one_persons_posts_in_two_bodies_across_a_comma():
+    got = positions("长林建设总公司总经理、党组成员,长林建设股份有限公司总经理官志远出席。")
+    assert {("官志远", "总经理", "长林建设总公司"), ("官志远", "党组成员", "长林建设总公司"),
+            ("官志远", "总经理", "长林建设股份有限公司")} <= got
+
+
+def test_a_comma_after_a_name_ends_the_chain():
+    got = positions("安平市委书记王大林,市长李小川出席。")
+    assert ("王大林", "市长", "安平市人民政府") not in got
+
+
+def test_politburo_posts_and_committees_named_twice():
+    got = positions("中共中央政治局委员、安平省委书记汪海出席。平川区区委书记黄林出席。")
+    assert ("汪海", "政治局委员", "中共中央政治局") in got and ("黄林", "区委书记", "平川区委") in got
