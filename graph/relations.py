@@ -378,6 +378,48 @@ def _orgs_in(ctx: Context, s: int, e: int) -> list[str]:
     return out
 
 
+COLLECTIVE = re.compile(r"集中签约|签约仪式|签约活动|签约大会|项目签约")
+HOST = re.compile(r"([\u4e00-\u9fff]{2,8}?[省市县区州])(?:在[^,。]{0,12}?)?(?:举行|举办|召开)[^,。]{0,40}?签约")
+LISTED = re.compile(r"总投资(?:约|达)?")
+
+
+def _collective(ctx: Context, drafts: list[Draft], lead: str | None) -> list[Draft]:
+    """A collective signing lists its projects (总投资5.8亿元的甲公司某某项目, 总投资…的乙公司…):
+    each is an agreement between the host (the place that holds the ceremony, as written)
+    and the company the project is named after."""
+    text = ctx.text
+    if not COLLECTIVE.search(text):
+        return []
+    host_m = HOST.search(text)
+    if host_m is None:
+        return []
+    host = host_m.group(1)
+    s0, e0 = next(((a, b) for a, b in sentences(text) if a <= host_m.start() < b), (0, 0))
+    when = [d.value for d in find_dates(text[s0:e0])]  # the ceremony's day
+    lead = when[0] if when else lead
+    taken = {p for d in drafts for p in d.parties}
+    out = []
+    for m in LISTED.finditer(text):
+        money = next(iter(find_money(text[m.end():m.end() + 16])), None)
+        if money is None or money.start:
+            continue
+        at = m.end() + money.end
+        named = NAMED_PROJECT.match(text, at)
+        org = _org_at(ctx, named.end()) if named else None
+        if org is None:
+            continue
+        company = _resolve_org(ctx, org.text, org.start)
+        if company in taken or _receives(ctx, company):
+            continue
+        project = re.match(r"[^,。;、]{0,40}?项目", text[org.end:])
+        s, e = next(((a, b) for a, b in sentences(text) if a <= m.start() < b), (m.start(), m.end()))
+        date = lead
+        out.append(Draft(project.group() if project else "项目协议", with_year(date, ctx.year) if date else None,
+                         None, [host, company], [], [], ctx.span(s, e), "collective"))
+        taken.add(company)
+    return out
+
+
 def _lead_date(ctx: Context) -> str | None:
     # a header's 发布时间 2024-03-28 is when the page went up, not when anything was signed
     dates = [d for d in find_dates(ctx.text[:300]) if d.kind not in ("year_end", "iso")
@@ -425,6 +467,7 @@ def signings(ctx: Context, positions_: list[Position]) -> list[Signing]:
                 _orgs_in(ctx, max(s, clause_start if clause_start > s else s), a.start) + inside
             if len(parties) < 2:
                 parties = _orgs_in(ctx, s, a.start) or parties
+            parties += [p for p in _place_parties(ctx, s, a.start) if p not in parties]
             if len(parties) < 2 and "双方" in sent and drafts:
                 parties = list(drafts[-1].parties)
             dates = [d for d in find_dates(sent)]
@@ -437,6 +480,7 @@ def signings(ctx: Context, positions_: list[Position]) -> list[Signing]:
                                     _place(ctx, s, e), group, [], [], ctx.span(s, e), "sign-verb"))
         _signers(ctx, drafts, s, e, positions_)
         _subject_signers(ctx, drafts, s, e, positions_)
+    drafts += _collective(ctx, drafts, lead)
     _attendees(ctx, drafts)
     for d in drafts:
         d.parties = list(dict.fromkeys(_as_party(ctx, p, d.parties) for p in d.parties))
@@ -471,6 +515,26 @@ def _clean_agreement(name: str) -> str:
     name = re.sub(r"^[^的]{0,14}?[\d一二三四五六七八九十两百千万亿.]+(?:份|项|个|亿元|万元|元)?的?", "", name) \
         if re.match(r"[\d一二三四五六七八九十两]", name) else name
     return name
+
+
+def _place_parties(ctx: Context, s: int, e: int) -> list[str]:
+    """平川县与长林矿业签订: a city or county joined to another party by 与/和 stands for its
+    government (GUIDE); named as the article names it unless its government's full name
+    appears too."""
+    text, out = ctx.text, []
+    for m in ctx.within(s, e, "Place"):
+        if any(o.start <= m.start and m.end <= o.end for o in ctx.within(s, e, "Organization")):
+            continue
+        after = text[m.end:m.end + 2]
+        if not re.match(r"与|和|同|签|在|,|、|正式|共同|举行|分别", after):
+            continue  # 与台湾某某公司: the place opens a name it is part of
+        if not (re.match(r"(与|和|同)", after) or re.search(r"(与|和|同)$", text[max(s, m.start - 1):m.start])):
+            continue
+        if m.text[-1] not in LEVELS and lexicon.places().get(m.text) not in ("市", "省", "县", "州"):
+            continue
+        gov = gov_name(m.text, ctx.places)
+        out.append(gov if gov and gov in text else m.text)
+    return out
 
 
 def _pairs(ctx: Context, s: int, anchor: int, parties: list[str]) -> list[list[str]]:
@@ -609,7 +673,7 @@ def _attendees(ctx: Context, drafts: list[Draft]) -> None:
                 hosts += [p for p in people if abs(p.start - vs) < 25]
         chosen = [p for p in people if p.start < s + verbs[-1].start()] + hosts
         # those who sign in this very sentence (before 代表) are not its attendees
-        sign_at = [s + m.start() for m in re.finditer(r"代表", sent)]
+        sign_at = [s + m.start() for m in re.finditer(r"代表(?!出席|参加|参会|列席|等)", sent)]  # 项目代表出席: a noun
         signing_here = [p for p in chosen if any(p.start < a and not ATTEND_VERB.search(text[p.end:a])
                                                   for a in sign_at)]
         chosen = [p for p in chosen if p not in signing_here and not _byline(ctx, p.start)]
@@ -639,7 +703,7 @@ def investments(ctx: Context, signings_: list[Signing] = ()) -> list[Investment]
         for money in find_money(text[s:e]):
             ms = s + money.start
             # a clause is a few dozen characters; a window keeps run-on text linear
-            clause_start = max(max(text.rfind(c, s, ms) for c in (",", ";")) + 1, s, ms - 120)
+            clause_start = max(max(text.rfind(c, s, ms) for c in (",", ";", "、")) + 1, s, ms - 120)
             head = text[clause_start:ms]
             named_project = NAMED_PROJECT.match(text, s + money.end)
             if "总投资" in head and named_project and _org_at(ctx, named_project.end()):
@@ -775,6 +839,13 @@ def _total_investor(ctx, s, e, ms, head, last, signings_) -> str | None:
         return companies.pop() if len(companies) == 1 and len(parties) >= 3 else None
     if not re.match(r"\s*(项目)?总投资", head):
         return None
+    # 甲县与乙公司签订某项目合同,总投资19.8亿元: the one company of the clauses before
+    part = max(ctx.text.rfind(c, s, ms) for c in (";", "。")) + 1
+    companies = {_resolve_org(ctx, m.text, m.start) for m in _outermost(ctx.within(max(s, part), ms, "Organization"))}
+    companies = {c for c in companies if gov_name(c, ctx.places) is None and not _receives(ctx, c)
+                 and not re.search(r"(政府|[省市县区州]委)$", c)}
+    if len(companies) == 1 and SIGN_VERB.search(ctx.text, max(s, part), ms):
+        return companies.pop()
     if ctx.within(s, e, "Organization"):
         return None
     signed = [g for g in signings_ if g.evidence.start < s and "投资" in g.agreement]

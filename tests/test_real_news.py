@@ -254,3 +254,32 @@ def test_a_comma_after_a_name_ends_the_chain():
 def test_politburo_posts_and_committees_named_twice():
     got = positions("中共中央政治局委员、安平省委书记汪海出席。平川区区委书记黄林出席。")
     assert ("汪海", "政治局委员", "中共中央政治局") in got and ("黄林", "区委书记", "平川区委") in got
+
+
+# -- collective signings --------------------------------------------------------------------
+def test_a_collective_signings_projects_are_each_signed_with_the_host():
+    text = ("10月30日,平川县举行重点招商项目集中签约仪式。市、县领导万瑞健、邹军、陈国祥及投资项目代表出席签约仪式。"
+            "分别是总投资5.8亿元的江苏岚翊市政工程天然油脂深加工项目,总投资1.2亿元的广州诚琰电子科技覆铜板项目。")
+    got = facts(text, Signing)
+    assert {frozenset(s.parties) for s in got} == {frozenset({"平川县", "江苏岚翊市政工程"}),
+                                                    frozenset({"平川县", "广州诚琰电子科技"})}
+    assert all(set(s.attendees) == {"万瑞健", "邹军", "陈国祥"} and s.date == "--10-30" for s in got)
+
+
+def test_a_county_signing_each_contract_and_the_total_after_it():
+    text = ("会上,平川县与长林矿业有限公司签订年产10万吨锌冶炼项目合同,总投资19.8亿元;"
+            "平川县与北岭光伏科技有限公司签订光伏电站项目合同,总投资18亿元。")
+    assert {"平川县", "长林矿业有限公司"} in parties(text)
+    got = {(i.investor, int(i.amount)) for i in facts(text, Investment)}
+    assert got == {("长林矿业有限公司", 1980000000), ("北岭光伏科技有限公司", 1800000000)}
+
+
+def test_listed_investments_each_have_their_own_company():
+    text = "签约项目包括:长林矿业有限公司投资19.8亿元的锌冶炼项目、北岭光伏科技有限公司投资18亿元的光伏电站项目。"
+    got = {(i.investor, int(i.amount)) for i in facts(text, Investment)}
+    assert got == {("长林矿业有限公司", 1980000000), ("北岭光伏科技有限公司", 1800000000)}
+
+
+def test_a_place_opening_a_company_name_is_not_a_party():
+    text = "长林建设集团与台湾北岭人本公司签署投资意向书。"
+    assert all("台湾" not in ps for ps in parties(text))
