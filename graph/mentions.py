@@ -532,6 +532,33 @@ def _title_slot_orgs(scan: Scan) -> bool:
 _NAME_ENDS = ("医院", "大学", "学院", "公司", "集团", "政府", "委员会", "协会", "局", "厅", "院", "所", "中心")
 
 
+INVESTOR_SLOT = re.compile(r"(?:^|(?<=[,。;、:\n]))([\u4e00-\u9fff]{2,8}?)(?:也|亦|还|将|拟|已|则|再)?(?:申请)?"
+                           r"(?:以|汇出|斥资|出资|拟投资|投资|签署(?:了)?(?:高达|总额|金额|价值)?)"
+                           r"(?=约|逾|超过|近|[\d一二三四五六七八九十两])")
+
+
+def _investor_slot_orgs(scan: Scan) -> bool:
+    """友达以7.96亿美元参股, 台泥汇出1650万美元增资: who opens a clause and spends a sum is a
+    company, with or without an ending that marks one."""
+    text = scan.text
+    found = False
+    for m in INVESTOR_SLOT.finditer(text):
+        s, e = m.span(1)
+        cand = m.group(1)
+        lead = re.match(r"除了|除|包括|其中|另外|此外|而|但|同时", cand)
+        if lead:
+            s, cand = s + lead.end(), cand[lead.end():]
+        if scan.covered(s, e, scan.orgs, scan.persons, scan.titles, scan.places) or \
+                re.match(r"[其该本此我他她它这那各每双两]|公司|集团|企业|项目|政府|双方|总|共|累计|计划|预计|其中", cand) or \
+                re.search(r"[的了是在年月日]", cand) or _generic(cand) or _common_word(cand) or _common_stem(scan, s, e):
+            continue
+        scan.orgs[(s, e)] = "investor-slot"
+        found = True
+    if found:
+        _all_occurrences(scan)
+    return found
+
+
 REPRESENTED = re.compile(r"代表([\u4e00-\u9fffA-Za-z]{2,12}?)(?=与|和|同|分别|签|在|,)")
 
 
@@ -957,7 +984,7 @@ def find_all(text: str) -> tuple[Scan, list[Mention]]:
     scan.titles.clear()
     find_orgs(scan)
     find_titles(scan)
-    if _title_slot_orgs(scan) | _represented_orgs(scan):
+    if _title_slot_orgs(scan) | _represented_orgs(scan) | _investor_slot_orgs(scan):
         scan.titles.clear()
         find_titles(scan)
     find_people(scan)

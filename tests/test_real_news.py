@@ -283,3 +283,14 @@ def test_listed_investments_each_have_their_own_company():
 def test_a_place_opening_a_company_name_is_not_a_party():
     text = "长林建设集团与台湾北岭人本公司签署投资意向书。"
     assert all("台湾" not in ps for ps in parties(text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("其中,除了长宇以7.96亿美元参股平川光电取得49%股权最引人注目外,另有多案。", ("长宇", 796000000, "USD")),
+    ("北泥也申请汇出1650万美元增资贵州北泥水泥。", ("北泥", 16500000, "USD")),
+    ("远岭新世纪汇出1.66亿美元,在大陆设立远岭化纤(扬州)有限公司。", ("远岭新世纪", 166000000, "USD")),
+    ("长林科技将签署高达2.4亿台币的投资意向书,投资北岭国际。", ("长林科技", 240000000, "TWD")),
+])
+def test_who_opens_a_clause_and_spends_a_sum_invests_it(text, expected):
+    got = {(i.investor, int(i.amount), i.currency) for i in facts(text, Investment)}
+    assert expected in got
