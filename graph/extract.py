@@ -79,7 +79,7 @@ def _names(doc, mentions, canon, projects, facts, places):
                 add("Place", f.place, f.place)
         elif isinstance(f, Investment):
             add("Organization", f.investor, f.investor)
-    # a government is also called by its place: 青岛市 -> 青岛市人民政府
+    # a government is also called by its place: 安平市 -> 安平市人民政府
     for (type_, label), surfaces in list(groups.items()):
         if type_ == "Place":
             gov = gov_name(label, places)

@@ -80,7 +80,7 @@ def currencies() -> dict[str, str]:
 def places() -> dict[str, str]:
     """Place name -> its level (省, 市, 县, 州, or - for a country): the curated places.tsv,
     and the cities, counties and prefectures jieba's own dictionary tags as places (ns),
-    both with their level (马鞍山市) and without it (马鞍山) where the bare name is not also
+    both with their level (鹤原市) and without it (鹤原) where the bare name is not also
     an everyday word (大同, 长治)."""
     out = dict(gazetteer())
     out.update(table("places.tsv"))

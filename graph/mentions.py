@@ -134,7 +134,7 @@ def _left_edge(scan: Scan, start: int, limit: int = 20, stop_verbs: bool = False
             j -= 1
             continue
         if t.word in org_words and t.word not in boundaries:
-            edge = t.start  # 山东高速集团: a word ordinary inside names, whatever jieba tags it
+            edge = t.start  # 北岭高速集团: a word ordinary inside names, whatever jieba tags it
             j -= 1
             continue
         if t.word in boundaries or t.flag in ("title", "m", "t", "p", "c", "u", "uj", "r", "l", "i", "d"):
@@ -183,7 +183,7 @@ def _starts_with_place(scan: Scan, start: int, end: int) -> bool:
     if head.start == start and (head.flag == "ns" or head.word in tuple(LEVELS)):
         return True
     if any(ps == start and pe <= end for (ps, pe) in scan.places):
-        return True  # 郎溪县, which jieba's model may tag as a name
+        return True  # 溪口县, which jieba's model may tag as a name
     return bool(re.match(r"[\u4e00-\u9fff]{2,4}?[省市县州]|[\u4e00-\u9fff]{2,3}区(?=[\u4e00-\u9fff])",
                          scan.text[start:end])) and scan.token_at(start) != scan.token_at(end - 1)
 
@@ -495,7 +495,7 @@ TITLE_SLOT_STOPS = re.compile(r"^(?:和|与|及|以及|由|在|对|向|为|是|�
 
 
 def _title_slot_orgs(scan: Scan) -> bool:
-    """中交股份董事长周纪昌, 港中投副总经理刘某: the words right before a post name the body it
+    """长林股份董事长钟山, 南旅投副总经理刘某: the words right before a post name the body it
     is held in, even with no ending that marks an organisation (a short name, a brand).
     Found here, then everywhere else the article uses them. Returns whether any was."""
     text = scan.text
@@ -521,7 +521,7 @@ def _title_slot_orgs(scan: Scan) -> bool:
         if re.search(r"[的了是在]|记者|通讯员|领导", cand) or _name_like_tail(cand) or \
                 re.match(r"(%s)[\u4e00-\u9fff]{2,3}$" % "|".join(COMPANY_REFS), cand) and \
                 lexicon.longest_at(cand, len(re.match("|".join(COMPANY_REFS), cand).group()), lexicon.surnames()):
-            continue  # 程军副总经理, 集团张学武董事长: a name before its title
+            continue  # 方明副总经理, 集团钟远山董事长: a name before its title
         scan.orgs[(start, ts)] = "before-title"
         found = True
     if found:
@@ -538,7 +538,7 @@ INVESTOR_SLOT = re.compile(r"(?:^|(?<=[,。;、:\n]))([\u4e00-\u9fff]{2,8}?)(?:�
 
 
 def _investor_slot_orgs(scan: Scan) -> bool:
-    """友达以7.96亿美元参股, 台泥汇出1650万美元增资: who opens a clause and spends a sum is a
+    """长宇以7.96亿美元参股, 北泥汇出1650万美元增资: who opens a clause and spends a sum is a
     company, with or without an ending that marks one."""
     text = scan.text
     found = False
@@ -563,7 +563,7 @@ REPRESENTED = re.compile(r"代表([\u4e00-\u9fffA-Za-z]{2,12}?)(?=与|和|同|�
 
 
 def _represented_orgs(scan: Scan) -> bool:
-    """余某代表海螺水泥与县政府签约: whom a signer represents is an organisation, named or
+    """余某代表长林水泥与县政府签约: whom a signer represents is an organisation, named or
     not with an ending that marks one."""
     text = scan.text
     found = False
@@ -596,7 +596,7 @@ def _name_like_tail(cand: str) -> bool:
             rare = (freq.get(tail) or 0) < 50 and not (k == 3 and org_like) or \
                 tagger.word_tag_tab.get(tail, "").startswith("nr")
             if rare and (len(cand) == k or k == 3 or cand[:-k].endswith(_NAME_ENDS)):
-                return True  # 王晓初, 集团张学武, 第四人民医院郭峰
+                return True  # 何晓林, 集团钟远山, 第四人民医院方峰
     return False
 
 
@@ -649,7 +649,7 @@ def main_places(scan: Scan) -> dict[str, str]:
     counts: dict[str, dict[str, int]] = {}
     for (s, e) in scan.places:
         if any(os_ <= s and e <= oe and (os_, oe) != (s, e) and oe - os_ > e - s + 3 for (os_, oe) in scan.orgs):
-            continue  # 上海 inside 上海临港集团 says where a company is from, not where we are
+            continue  # 安平 inside 安平港务集团 says where a company is from, not where we are
         name = scan.text[s:e]
         level = name[-1] if name[-1] in LEVELS else lexicon.places().get(name, "")[:1]
         if level:
@@ -768,7 +768,7 @@ def find_people(scan: Scan) -> None:
             name = name_at(scan, te + len(h or ""), known)
             if name:
                 known.add(name)
-            # name before title: 中国联通王晓初董事长, 何明校长
+            # name before title: 长林集团何晓林董事长, 何明校长
             for length in (4, 3, 2):
                 s = ts - length
                 if s < 0:

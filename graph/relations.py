@@ -99,8 +99,8 @@ def gov_name(surface: str, places: dict[str, str]) -> str | None:
 
 
 def _same_place(title: str, before: str | None, places: dict[str, str]) -> str | None:
-    """宣城市委常委、副市长: a government post named after a body of a place is held in that
-    place's government (宣城市人民政府), not in the article's main city."""
+    """鹤原市委常委、副市长: a government post named after a body of a place is held in that
+    place's government (鹤原市人民政府), not in the article's main city."""
     kind = lexicon.titles().get(title, "-")
     if not before or not kind.startswith("gov:"):
         return None
@@ -177,7 +177,7 @@ def _resolve_org(ctx: Context, surface: str, at: int | None = None) -> str:
 
 
 def _committee_name(surface: str) -> str:
-    """宝安区区委 is 宝安区委: the level written twice."""
+    """平川区区委 is 平川区委: the level written twice."""
     return re.sub(r"([省市县区州])\1委$", r"\1委", surface)
 
 

@@ -174,20 +174,20 @@ def test_variant_characters_are_folded():
 
 # -- who signs ------------------------------------------------------------------------------
 @pytest.mark.parametrize("second", [
-    "北岭材料集团董事长熊柏青、平川科技大学校长杨仁辉分别代表双方在协议上签字。",
-    "协议由北岭材料集团董事长熊柏青和平川科技大学校长杨仁辉签署。",
-    "北岭材料集团董事长熊柏青与平川科技大学校长杨仁辉签署协议并分别致辞。",
+    "北岭材料集团董事长程柏林、平川科技大学校长高仁杰分别代表双方在协议上签字。",
+    "协议由北岭材料集团董事长程柏林和平川科技大学校长高仁杰签署。",
+    "北岭材料集团董事长程柏林与平川科技大学校长高仁杰签署协议并分别致辞。",
 ])
 def test_people_who_are_the_subject_of_signing_sign(second):
     text = "北岭材料集团与平川科技大学签署战略合作框架协议。" + second
     [s] = facts(text, Signing)
-    assert {(x.person, x.party) for x in s.signers} == {("熊柏青", "北岭材料集团"), ("杨仁辉", "平川科技大学")}
+    assert {(x.person, x.party) for x in s.signers} == {("程柏林", "北岭材料集团"), ("高仁杰", "平川科技大学")}
 
 
 def test_a_party_written_at_the_head_of_the_agreements_name():
-    text = "州政府与北岭交通建设集团战略合作框架协议签约仪式在合作举行。州委副书记、州长赵云飞出席。"
+    text = "州政府与北岭交通建设集团战略合作框架协议签约仪式在合作举行。州委副书记、州长周云帆出席。"
     assert {"州政府", "北岭交通建设集团"} in parties(text)
-    assert ("赵云飞", "州长", "州政府") in positions(text)
+    assert ("周云帆", "州长", "州政府") in positions(text)
 
 
 def test_our_hospital_is_the_one_the_release_names_first():
@@ -197,10 +197,10 @@ def test_our_hospital_is_the_one_the_release_names_first():
 
 
 def test_names_listed_after_leaders_are_people_present():
-    text = ("安平市人民政府与东岭港务集团签署战略合作协议。市领导葛明、方文杰、左年华、汪强,"
-            "东岭港务集团副总裁龚伟出席。")
+    text = ("安平市人民政府与东岭港务集团签署战略合作协议。市领导葛晓明、方文博、左华年、汪志强,"
+            "东岭港务集团副总裁龚大伟出席。")
     [s] = facts(text, Signing)
-    assert {"葛明", "方文杰", "左年华", "汪强", "龚伟"} <= set(s.attendees)
+    assert {"葛晓明", "方文博", "左华年", "汪志强", "龚大伟"} <= set(s.attendees)
 
 
 def test_an_organisation_and_a_name_before_a_post_are_two_things():
@@ -258,12 +258,12 @@ def test_politburo_posts_and_committees_named_twice():
 
 # -- collective signings --------------------------------------------------------------------
 def test_a_collective_signings_projects_are_each_signed_with_the_host():
-    text = ("10月30日,平川县举行重点招商项目集中签约仪式。市、县领导万瑞健、邹军、陈国祥及投资项目代表出席签约仪式。"
+    text = ("10月30日,平川县举行重点招商项目集中签约仪式。市、县领导俞瑞康、盛军、严国华及投资项目代表出席签约仪式。"
             "分别是总投资5.8亿元的江苏岚翊市政工程天然油脂深加工项目,总投资1.2亿元的广州诚琰电子科技覆铜板项目。")
     got = facts(text, Signing)
     assert {frozenset(s.parties) for s in got} == {frozenset({"平川县", "江苏岚翊市政工程"}),
                                                     frozenset({"平川县", "广州诚琰电子科技"})}
-    assert all(set(s.attendees) == {"万瑞健", "邹军", "陈国祥"} and s.date == "--10-30" for s in got)
+    assert all(set(s.attendees) == {"俞瑞康", "盛军", "严国华"} and s.date == "--10-30" for s in got)
 
 
 def test_a_county_signing_each_contract_and_the_total_after_it():
