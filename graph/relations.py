@@ -123,9 +123,11 @@ def implied_org(title: str, places: dict[str, str]) -> str | None:
 
 
 def politburo(title: str, org: str) -> str:
-    """中共中央政治局委员: the post is held in the Politburo, not in the Central Committee."""
-    if title.startswith("政治局") and org in ("中共中央", "中央", "中共"):
-        return "中共中央政治局"
+    """A post named after a body inside the organisation written before it (the Politburo's
+    委员, written 政治局委员 after 中共中央) is held in that body."""
+    body = re.match(r"政治局", title)
+    if body and org in ("中共中央", "中央", "中共"):
+        return "中共中央" + body.group()
     return org
 
 
