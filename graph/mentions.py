@@ -537,46 +537,39 @@ INVESTOR_SLOT = re.compile(r"(?:^|(?<=[,。;、:\n]))([\u4e00-\u9fff]{2,8}?)(?:�
                            r"(?=约|逾|超过|近|[\d一二三四五六七八九十两])")
 
 
-def _investor_slot_orgs(scan: Scan) -> bool:
-    """长宇以7.96亿美元参股, 北泥汇出1650万美元增资: who opens a clause and spends a sum is a
-    company, with or without an ending that marks one."""
-    text = scan.text
-    found = False
-    for m in INVESTOR_SLOT.finditer(text):
-        s, e = m.span(1)
-        cand = m.group(1)
-        lead = re.match(r"除了|除|包括|其中|另外|此外|而|但|同时", cand)
-        if lead:
-            s, cand = s + lead.end(), cand[lead.end():]
-        if scan.covered(s, e, scan.orgs, scan.persons, scan.titles, scan.places) or \
-                re.match(r"[其该本此我他她它这那各每双两]|公司|集团|企业|项目|政府|双方|总|共|累计|计划|预计|其中", cand) or \
-                re.search(r"[的了是在年月日]", cand) or _generic(cand) or _common_word(cand) or _common_stem(scan, s, e):
-            continue
-        scan.orgs[(s, e)] = "investor-slot"
-        found = True
-    if found:
-        _all_occurrences(scan)
-    return found
-
-
 REPRESENTED = re.compile(r"代表([\u4e00-\u9fffA-Za-z]{2,12}?)(?=与|和|同|分别|签|在|,)")
+# each slot: (pattern whose group 1 is the candidate, words that may open it and are dropped,
+# what the candidate may not be as a whole, what it may not hold)
+SLOTS = {
+    # 长宇以7.96亿美元参股, 北泥汇出1650万美元增资: who opens a clause and spends a sum
+    "investor-slot": (INVESTOR_SLOT, r"除了|除|包括|其中|另外|此外|而|但|同时",
+                      r"[其该本此我他她它这那各每双两]|公司|集团|企业|项目|政府|双方|总|共|累计|计划|预计|其中",
+                      r"[的了是在年月日]"),
+    # 余某代表长林水泥与县政府签约: whom a signer represents
+    "represented": (REPRESENTED, None, r"(双方|各方|三方|多方|[\u4e00-\u9fff]方|公司|集团|政府|企业|单位)$",
+                    r"[的了是]|两国|双方|各国|两地|^[在于与和向对]"),
+}
 
 
-def _represented_orgs(scan: Scan) -> bool:
-    """余某代表长林水泥与县政府签约: whom a signer represents is an organisation, named or
-    not with an ending that marks one."""
+def _slot_orgs(scan: Scan) -> bool:
+    """Organisations named where only an organisation can stand (SLOTS), with or without an
+    ending that marks one; then everywhere else the article uses them. Returns whether any
+    was found."""
     text = scan.text
     found = False
-    for m in REPRESENTED.finditer(text):
-        s, e = m.span(1)
-        cand = m.group(1)
-        if scan.covered(s, e, scan.orgs, scan.persons, scan.titles, scan.places) or \
-                re.match(r"(双方|各方|三方|多方|[\u4e00-\u9fff]方|公司|集团|政府|企业|单位)$", cand) or \
-                re.search(r"[的了是]|两国|双方|各国|两地|^[在于与和向对]", cand) or _generic(cand) or _common_word(cand) \
-                or _common_stem(scan, s, e):
-            continue
-        scan.orgs[(s, e)] = "represented"
-        found = True
+    for rule, (pattern, lead_words, not_whole, not_inside) in SLOTS.items():
+        for m in pattern.finditer(text):
+            s, e = m.span(1)
+            cand = m.group(1)
+            lead = re.match(lead_words, cand) if lead_words else None
+            if lead:
+                s, cand = s + lead.end(), cand[lead.end():]
+            if scan.covered(s, e, scan.orgs, scan.persons, scan.titles, scan.places) or \
+                    re.match(not_whole, cand) or re.search(not_inside, cand) or _generic(cand) or \
+                    _common_word(cand) or _common_stem(scan, s, e):
+                continue
+            scan.orgs[(s, e)] = rule
+            found = True
     if found:
         _all_occurrences(scan)
     return found
@@ -984,7 +977,7 @@ def find_all(text: str) -> tuple[Scan, list[Mention]]:
     scan.titles.clear()
     find_orgs(scan)
     find_titles(scan)
-    if _title_slot_orgs(scan) | _represented_orgs(scan) | _investor_slot_orgs(scan):
+    if _title_slot_orgs(scan) | _slot_orgs(scan):
         scan.titles.clear()
         find_titles(scan)
     find_people(scan)
