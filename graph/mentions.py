@@ -226,22 +226,27 @@ def find_orgs(scan: Scan) -> None:
         suffix = m.group()
         # prefer the longest suffix that ends here (集团 + 有限公司)
         start = _left_edge(scan, s)
+        joined = re.search(r"(国家|中华人民共和国)[\u4e00-\u9fff]{1,6}和$", text[max(0, start - 14):start])
+        if joined:
+            start -= len(joined.group())  # 国家发展和改革委员会, 工业和信息化部: 和 inside a state body's name
         if start >= s:
             continue
         name = text[start:e]
         if _generic(name) or _generic(name[: len(name) - len(suffix)]) or name.endswith("上市公司"):
             continue
-        if _common_stem(scan, start, s):
+        state = re.match(r"(国家|国务院|中华人民共和国|中央)[\u4e00-\u9fff]{2,12}(委|部|局|署|委员会)$", name)
+        if _common_stem(scan, start, s) and not state:
             continue  # 商业银行, 外资银行, 信托公司: a kind of organisation, not a name
-        if (len(suffix) == 1 or suffix in ("政府", "人民政府")) and not _starts_with_place(scan, start, s):
-            continue  # 局/部/厅 and 政府 only for bodies of a named place (安平市商务局)
-        if len(suffix) == 1:
+        if (len(suffix) == 1 or suffix in ("政府", "人民政府")) and not _starts_with_place(scan, start, s) \
+                and not state:
+            continue  # 局/部/厅 and 政府 only for bodies of a named place (安平市商务局) or of the state
+        if len(suffix) == 1 and not state:
             tok = scan.toks[scan.token_at(s)]
             if tok.end != e or tok.flag == "v":
                 continue  # 布局, 签署: the character belongs to another word
         if suffix in ("委", "党委", "党组", "纪委") and not re.search(r"[省市县区州]$|[省市县区州]委$", name[:-len(suffix)] or name):
-            if suffix == "委":
-                continue
+            if suffix == "委" and not state:
+                continue  # 国家发展改革委: a commission of the state needs no place
         found[(start, e)] = "suffix"
     # bare government short forms: 市委, 市政府, 县政协 ...
     for m in re.finditer(r"(?<![\u4e00-\u9fff])([省市县区州])(人民政府|政府|委|人大常委会|政协)", text):

@@ -294,3 +294,14 @@ def test_a_place_opening_a_company_name_is_not_a_party():
 def test_who_opens_a_clause_and_spends_a_sum_invests_it(text, expected):
     got = {(i.investor, int(i.amount), i.currency) for i in facts(text, Investment)}
     assert expected in got
+
+
+def test_bodies_of_the_state_need_no_place():
+    got = positions("国家发展改革委主任郑山河出席。国家发展和改革委员会副主任李一与商务部部长王二出席。")
+    assert {("郑山河", "主任", "国家发展改革委"), ("李一", "副主任", "国家发展和改革委员会"),
+            ("王二", "部长", "商务部")} <= got
+
+
+def test_associations_abroad_are_organisations():
+    text = "北岭工商协进会理事长吴东明与日本宫城县国际经济振兴协会理事长高桥一郎代表双方签署合作备忘录。"
+    assert {"北岭工商协进会", "日本宫城县国际经济振兴协会"} in parties(text)
