@@ -133,7 +133,7 @@ def _left_edge(scan: Scan, start: int, limit: int = 20, stop_verbs: bool = False
             edge = t.start  # 经济与管理学院: 与 between two nouns inside a name
             j -= 1
             continue
-        if t.word in org_words and t.word not in boundaries:
+        if t.word in org_words and t.word not in boundaries and not stop_verbs:
             edge = t.start  # 北岭高速集团: a word ordinary inside names, whatever jieba tags it
             j -= 1
             continue
