@@ -385,7 +385,7 @@ def _short_forms(scan: Scan) -> None:
     text = scan.text
     fulls = {text[s:e] for (s, e) in scan.orgs}
     place_heads = _place_prefixes(scan)
-    for full in sorted(fulls, key=len, reverse=True):
+    for full in sorted(fulls, key=lambda n: (-len(n), n)):
         if full.endswith(("分公司", "分行", "办事处")):
             continue  # a branch's short forms are its company's
         stem = full
@@ -421,7 +421,7 @@ def _short_forms(scan: Scan) -> None:
             # any front part of the name the article uses on its own: 拓峰重工 for
             # 拓峰重工机械有限公司; checked below for a clean right edge
             prefixes = {stem[:k] for k in range(3, len(stem))} - candidates
-        for short in sorted(candidates | prefixes, key=len, reverse=True):
+        for short in sorted(candidates | prefixes, key=lambda n: (-len(n), n)):
             if len(short) < 2 or short == full or short in scan.aliases or _generic(short):
                 continue
             if len(short) == 2 and not full.startswith("中国") and not short.endswith("大"):
@@ -484,7 +484,7 @@ def _all_occurrences(scan: Scan) -> None:
     for (s, e) in scan.orgs:
         for k in range(s, e):
             taken[k] = True
-    for name in sorted(names, key=len, reverse=True):
+    for name in sorted(names, key=lambda n: (-len(n), n)):
         if len(name) < 2:
             continue
         for m in occurrences(text, name):
@@ -728,7 +728,7 @@ def _dotted_names(scan: Scan) -> set[str]:
 def name_at(scan: Scan, i: int, known: set[str]) -> str | None:
     """A personal name starting at i: a surname, then one or two given-name characters."""
     text = scan.text
-    for name in sorted(known, key=len, reverse=True):
+    for name in sorted(known, key=lambda n: (-len(n), n)):
         if text.startswith(name, i) and _starts_boundary(scan, i + len(name)):
             return name
     dotted = dotted_name_at(scan, i)
@@ -786,7 +786,7 @@ def find_people(scan: Scan) -> None:
     # foreign names are later called by their last part: 史密斯
     short = {k.split("·")[-1]: k for k in known if "·" in k and len(k.split("·")[-1]) >= 2}
     known -= set(short)
-    for name in sorted(known | set(short), key=len, reverse=True):
+    for name in sorted(known | set(short), key=lambda n: (-len(n), n)):  # ties in a fixed order
         for m in occurrences(text, name):
             span = (m.start(), m.end())
             if scan.covered(*span, scan.persons, scan.orgs, scan.titles):

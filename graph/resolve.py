@@ -50,7 +50,7 @@ def org_groups(scan: Scan, mentions: list[Mention], places: dict[str, str]) -> d
         if govs and len(govs) == 1:
             label = govs.pop()
         else:
-            known = sorted(members & companies, key=len)
+            known = sorted(members & companies, key=lambda m: (len(m), m))
             label = known[0] if known else max(members, key=lambda m: (len(m), m))
         for m in members:
             canon[m] = label
@@ -94,7 +94,7 @@ _ZONE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:经开区|高新区|开发区|经�
 
 def _zone_body(text: str, bare: str, known: set[str]) -> str:
     """管委会 alone: the one named in full in the article, else the zone's."""
-    full = sorted((k for k in known if k.endswith(bare) and k != bare), key=len)
+    full = sorted((k for k in known if k.endswith(bare) and k != bare), key=lambda k: (len(k), k))
     if full:
         return full[0]
     zones = _ZONE.findall(text)
@@ -118,9 +118,9 @@ def _main_company(mentions: list[Mention], canon: dict[str, str]) -> str | None:
 def project_groups(names: set[str]) -> dict[str, str]:
     """光网城市 / 全光网城市: a name that ends another, longer one is the same project."""
     canon = {}
-    for n in sorted(names, key=len):
+    for n in sorted(names, key=lambda n: (len(n), n)):
         longer = [m for m in names if m != n and m.endswith(n) and len(n) >= 4 and len(m) - len(n) <= 3]
-        canon[n] = max(longer, key=len) if longer else n
+        canon[n] = max(longer, key=lambda m: (len(m), m)) if longer else n
     return canon
 
 

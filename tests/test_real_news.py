@@ -305,3 +305,22 @@ def test_bodies_of_the_state_need_no_place():
 def test_associations_abroad_are_organisations():
     text = "北岭工商协进会理事长吴东明与日本宫城县国际经济振兴协会理事长高桥一郎代表双方签署合作备忘录。"
     assert {"北岭工商协进会", "日本宫城县国际经济振兴协会"} in parties(text)
+
+
+def test_the_same_article_gives_the_same_facts_whatever_the_hash_seed(tmp_path):
+    """Sets of names iterate in an order Python varies per process: every choice among
+    names of equal length must not depend on it."""
+    import subprocess
+    import sys
+    from conftest import ROOT
+    text = "管委会副主任洪松法出席。党工委副书记和洪松法出席签约仪式。"  # 和洪松 or 洪松法: both 3 long
+    script = ("import sys, json; sys.path.insert(0, sys.argv[1]); from conftest import extract_text; "
+              "ex = extract_text(sys.argv[2]); print(json.dumps([sorted(map(list, ex.names)), sorted(map(repr, ex.facts))],"
+              " ensure_ascii=False))")
+    outs = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        proc = subprocess.run([sys.executable, "-c", script, str(ROOT / "tests"), text], cwd=ROOT, capture_output=True,
+                              text=True, env={**__import__("os").environ, "PYTHONHASHSEED": seed}, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        outs.add(proc.stdout)
+    assert len(outs) == 1
