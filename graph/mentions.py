@@ -228,7 +228,7 @@ def find_orgs(scan: Scan) -> None:
         start = _left_edge(scan, s)
         joined = re.search(r"(国家|中华人民共和国)[\u4e00-\u9fff]{1,6}和$", text[max(0, start - 14):start])
         if joined:
-            start -= len(joined.group())  # 国家发展和改革委员会, 工业和信息化部: 和 inside a state body's name
+            start -= len(joined.group())  # 国家某某和某某委员会: 和 inside a state body's name
         if start >= s:
             continue
         name = text[start:e]
@@ -246,7 +246,7 @@ def find_orgs(scan: Scan) -> None:
                 continue  # 布局, 签署: the character belongs to another word
         if suffix in ("委", "党委", "党组", "纪委") and not re.search(r"[省市县区州]$|[省市县区州]委$", name[:-len(suffix)] or name):
             if suffix == "委" and not state:
-                continue  # 国家发展改革委: a commission of the state needs no place
+                continue  # 国家卫生健康委: a commission of the state needs no place
         found[(start, e)] = "suffix"
     # bare government short forms: 市委, 市政府, 县政协 ...
     for m in re.finditer(r"(?<![\u4e00-\u9fff])([省市县区州])(人民政府|政府|委|人大常委会|政协)", text):
