@@ -302,13 +302,13 @@ def render(graph_path, out, ego, depth, types, since, until, max_nodes, force):
 
 @main.command("eval")
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--show", default=10, show_default=True, help="Misses to print per field.")
+@click.option("--show", default=10, show_default=True, help="Misses to print per article (0: the scores alone).")
 @click.option("--min-confidence", default=0.0, type=click.FloatRange(0, 1),
               help="Drop facts below this confidence before scoring.")
 def eval_(corpus, show, min_confidence):
     """Score extraction on a folder of NAME.txt + NAME.gold.json (docs/gold-format.md)."""
     from .evaluate import evaluate, report
-    _say(report(evaluate(corpus, min_confidence=min_confidence), show), nl=False)
+    click.echo(report(evaluate(corpus, min_confidence=min_confidence), show, colour=sys.stdout.isatty()), nl=False)
 
 
 @main.command()

@@ -523,7 +523,7 @@ def _title_slot_orgs(scan: Scan) -> bool:
         if scan.covered(start, ts, scan.persons, scan.titles) or \
                 any(s <= start and ts <= e for (s, e) in scan.places):
             continue
-        if re.search(r"[的了是在]|记者|通讯员|领导", cand) or _name_like_tail(cand) or \
+        if re.search(r"[的了是在]|记者|通讯员|领导|有关|相关|参加|与$", cand) or _name_like_tail(cand) or \
                 re.match(r"(%s)[\u4e00-\u9fff]{2,3}$" % "|".join(COMPANY_REFS), cand) and \
                 lexicon.longest_at(cand, len(re.match("|".join(COMPANY_REFS), cand).group()), lexicon.surnames()):
             continue  # 方明副总经理, 集团钟远山董事长: a name before its title
@@ -549,7 +549,7 @@ SLOTS = {
     # 长宇以7.96亿美元参股, 北泥汇出1650万美元增资: who opens a clause and spends a sum
     "investor-slot": (INVESTOR_SLOT, r"除了|除|包括|其中|另外|此外|而|但|同时",
                       r"[其该本此我他她它这那各每双两]|公司|集团|企业|项目|政府|双方|总|共|累计|计划|预计|其中",
-                      r"[的了是在年月日]"),
+                      r"[的了是在年月日]|总$|协议|合同|涉及"),
     # 余某代表长林水泥与县政府签约: whom a signer represents
     "represented": (REPRESENTED, None, r"(双方|各方|三方|多方|[\u4e00-\u9fff]方|公司|集团|政府|企业|单位)$",
                     r"[的了是]|两国|双方|各国|两地|^[在于与和向对]"),

@@ -36,7 +36,8 @@ def test_eval_scores_a_small_corpus(tmp_path):
     assert res.exit_code == 0, res.output
     assert re.search(r"signers\s+1\.000\s+1\.000\s+1\.000", res.output)
     assert re.search(r"investments\s+\S+\s+0\.000", res.output)  # the gold investment is missed
-    assert "-100 CNY" in res.output
+    # the miss is shown under its article, marked, with the sentence it stands in
+    assert re.search(r"^a$\n(?:.*\n)*?  - missing investments\s+长林科技有限公司 100 CNY\n\s+│ .*长林科技有限公司", res.output, re.M)
 
 
 def test_eval_needs_gold_files(tmp_path):
