@@ -54,7 +54,8 @@ def claim(folder, kind: str, outputs=()) -> dict | None:
         raise output_error(err, folder) from None
     manifest = read_manifest(folder)
     if manifest is None:
-        others = entries - set(OWN)
+        # files zhitu wrote (an export, the documentation of an outputs folder) are no one else's
+        others = {e for e in entries - set(OWN) if not ((folder / e).is_file() and written_by_tool(folder / e))}
         if not others:
             return None
         if kind == "build" and _legacy_build(folder, others):

@@ -309,3 +309,15 @@ def test_ctrl_c_in_a_build_with_workers_is_one_line(tmp_path):
     code = proc.returncode
     assert code == 130 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert {k: v for k, v in _snapshot(out).items() if not k.startswith(".")} == before
+
+
+def test_the_quick_start_builds_into_the_projects_exports_folder(tmp_path):
+    """`kg build seeds/ --out exports/`: the folder holds only its README, which names the
+    project's IRIs; the build writes beside it and leaves it as it was."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    readme = (ROOT / "exports" / "README.md").read_bytes()
+    (exports / "README.md").write_bytes(readme)
+    res = CliRunner().invoke(main, ["build", str(ROOT / "seeds"), "--out", str(exports)])
+    assert res.exit_code == 0, res.output
+    assert (exports / "README.md").read_bytes() == readme and (exports / "graph.ttl").is_file()
