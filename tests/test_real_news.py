@@ -24,6 +24,12 @@ def positions(text):
     return {(p.person, p.title, p.org) for p in facts(text, Position)}
 
 
+def investments(text, currency=False):
+    """(investor, amount) of each investment, with its currency when asked."""
+    return {(i.investor, int(i.amount), i.currency) if currency else (i.investor, int(i.amount))
+            for i in facts(text, Investment)}
+
+
 # -- signings -----------------------------------------------------------------------------
 def test_an_agreement_named_before_its_ceremony():
     got = parties("北岭茶业集团与溪口县人民政府举行了战略合作协议签约仪式。")
@@ -109,31 +115,31 @@ def test_everyday_words_are_not_names():
 def test_a_financing_round_is_credited_to_its_lead_investor():
     text = ("北岭单车昨日宣布完成超过6亿美元(约46.8亿港元)新一轮融资。本轮融资由南港资本领投,"
             "东岭资本、西岭创投等跟投。")
-    got = {(i.investor, int(i.amount), i.currency) for i in facts(text, Investment)}
+    got = investments(text, currency=True)
     assert got == {("南港资本", 600000000, "USD")}
 
 
 def test_co_leads_named_after_the_round():
     text = "长林汽车启动总额22亿元人民币的B轮融资,并获得南港资本、东岭创投和西岭资本的联合领投支持。"
-    got = {(i.investor, int(i.amount)) for i in facts(text, Investment)}
+    got = investments(text)
     assert got == {("南港资本", 2200000000)}
 
 
 def test_a_purchase_price_is_an_investment_by_the_buyer():
     text = "长林集团宣布以5.65亿美元收购北岭船厂29.9%的股权。"
-    got = {(i.investor, int(i.amount), i.currency) for i in facts(text, Investment)}
+    got = investments(text, currency=True)
     assert ("长林集团", 565000000, "USD") in got
 
 
 def test_a_company_signing_with_several_cities_stands_behind_the_total():
     text = "会上,程立行代表长林建设集团分别与安平市政府、石门市政府、平川市政府签订战略合作协议,协议涉及总投资约1000亿元。"
-    got = {(i.investor, int(i.amount)) for i in facts(text, Investment)}
+    got = investments(text)
     assert ("长林建设集团", 100000000000) in got
 
 
 def test_the_zone_receiving_money_is_not_its_investor():
     text = "长林汽车部件股份有限公司拟在安平经济技术开发区投资约25亿元,建设热管理系统生产基地。"
-    got = {(i.investor, int(i.amount)) for i in facts(text, Investment)}
+    got = investments(text)
     assert got == {("长林汽车部件股份有限公司", 2500000000)}
 
 
@@ -236,7 +242,7 @@ def test_representing_two_governments_is_not_an_organisation():
 def test_each_project_of_a_collective_signing_is_its_companys_investment():
     text = ("参加本次集中签约的项目共3个。分别是总投资5.8亿元的江苏岚翊市政工程天然油脂深加工项目,"
             "总投资5.5亿元的苏州超栎涂料年产4.5万吨功能涂料项目,总投资1.2亿元的广州诚琰电子科技覆铜板项目。")
-    got = {(i.investor, int(i.amount)) for i in facts(text, Investment)}
+    got = investments(text)
     assert got == {("江苏岚翊市政工程", 580000000), ("苏州超栎涂料", 550000000), ("广州诚琰电子科技", 120000000)}
 
 
@@ -270,13 +276,13 @@ def test_a_county_signing_each_contract_and_the_total_after_it():
     text = ("会上,平川县与长林矿业有限公司签订年产10万吨锌冶炼项目合同,总投资19.8亿元;"
             "平川县与北岭光伏科技有限公司签订光伏电站项目合同,总投资18亿元。")
     assert {"平川县", "长林矿业有限公司"} in parties(text)
-    got = {(i.investor, int(i.amount)) for i in facts(text, Investment)}
+    got = investments(text)
     assert got == {("长林矿业有限公司", 1980000000), ("北岭光伏科技有限公司", 1800000000)}
 
 
 def test_listed_investments_each_have_their_own_company():
     text = "签约项目包括:长林矿业有限公司投资19.8亿元的锌冶炼项目、北岭光伏科技有限公司投资18亿元的光伏电站项目。"
-    got = {(i.investor, int(i.amount)) for i in facts(text, Investment)}
+    got = investments(text)
     assert got == {("长林矿业有限公司", 1980000000), ("北岭光伏科技有限公司", 1800000000)}
 
 
@@ -292,7 +298,7 @@ def test_a_place_opening_a_company_name_is_not_a_party():
     ("长林科技将签署高达2.4亿台币的投资意向书,投资北岭国际。", ("长林科技", 240000000, "TWD")),
 ])
 def test_who_opens_a_clause_and_spends_a_sum_invests_it(text, expected):
-    got = {(i.investor, int(i.amount), i.currency) for i in facts(text, Investment)}
+    got = investments(text, currency=True)
     assert expected in got
 
 
